@@ -1,0 +1,7 @@
+"""`python -m mockserver` is the same as the `mockserver` command."""
+
+import sys
+
+from mockserver.cli import main
+
+sys.exit(main())

@@ -1,0 +1,52 @@
+"""The Flask application: one URL rule per operation of the spec, plus the admin API."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+
+from mockserver.admin import admin
+from mockserver.errors import NovuError, error_body
+from mockserver.pipeline import (
+    JSON_CONTENT_TYPE,
+    encode_json,
+    handle_operation,
+    now_iso,
+    request_path,
+)
+from mockserver.server import MockServer
+from mockserver.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    server = MockServer(settings or Settings())
+    app = Flask("mockserver")
+    app.extensions["mockserver"] = server
+    for operation in server.contract.operations.values():
+        app.add_url_rule(
+            operation.flask_rule,
+            endpoint=operation.operation_id,
+            view_func=handle_operation,
+            methods=[operation.method],
+            # OPTIONS is not an operation of the spec; let it fall through to 405 like any other.
+            provide_automatic_options=False,
+        )
+    app.register_blueprint(admin)
+    app.register_error_handler(HTTPException, _http_error)
+    return app
+
+
+def _http_error(exc: HTTPException) -> Response:
+    """Routing failures, worded as Nest words them: `Cannot GET /v1/nowhere`."""
+    status = exc.code or 500
+    if isinstance(exc, NotFound | MethodNotAllowed):
+        message = f"Cannot {request.method} {request.path}"
+    else:
+        message = exc.description or ""
+    headers: dict[str, str] = {}
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    body = error_body(NovuError(status, message), path=request_path(), timestamp=now_iso())
+    return Response(
+        encode_json(body), status=status, headers=headers, content_type=JSON_CONTENT_TYPE
+    )

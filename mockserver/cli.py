@@ -1,0 +1,150 @@
+"""`mockserver serve`: the mock on a production WSGI server, in one process."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from mockserver.contract import DocumentError
+from mockserver.seed import DEFAULT_SEED
+from mockserver.settings import Settings, ValidationMode
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 4010
+# Waitress buffers whole bodies before the app sees them; this bounds that buffer. Novu's own
+# 100 kB limit for the integrations routes is applied by the app, with Novu's 413 body.
+MAX_BUFFERED_BODY = 64 * 1024 * 1024
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"MOCKSERVER_{name}", default)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mockserver",
+        description="A stateful, contract-validating mock of Novu's Integrations API.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the mock server")
+    serve.add_argument(
+        "--host",
+        default=_env("HOST", DEFAULT_HOST),
+        help="address to bind (default 127.0.0.1: reachable from this machine only)",
+    )
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=int(_env("PORT", str(DEFAULT_PORT)) or 0),
+        help="port to listen on; 0 picks a free one (default 4010)",
+    )
+    serve.add_argument(
+        "--seed",
+        type=int,
+        default=int(_env("SEED", str(DEFAULT_SEED)) or 0),
+        help="seed for the generated data: the same seed gives the same data",
+    )
+    serve.add_argument(
+        "--spec",
+        type=Path,
+        default=_env("SPEC"),
+        help="OpenAPI document to serve and validate against",
+    )
+    serve.add_argument(
+        "--structure",
+        type=Path,
+        default=_env("STRUCTURE"),
+        help="JSON Structure document for integration objects",
+    )
+    serve.add_argument(
+        "--validation",
+        choices=[m.value for m in ValidationMode],
+        default=_env("VALIDATION", ValidationMode.WARN.value),
+        help="what a response that breaks the contract does (default warn)",
+    )
+    serve.add_argument(
+        "--frozen-time",
+        type=datetime.fromisoformat,
+        default=_env("FROZEN_TIME"),
+        help="freeze the clock (ISO 8601) for byte-identical answers",
+    )
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=int(_env("THREADS", "8") or 8),
+        help="worker threads of the WSGI server (default 8)",
+    )
+    return parser
+
+
+def serve(args: argparse.Namespace) -> int:
+    from waitress.server import create_server
+
+    from mockserver.app import create_app
+
+    settings = Settings(
+        seed=args.seed,
+        spec_path=args.spec,
+        structure_path=args.structure,
+        validation=ValidationMode(args.validation),
+        frozen_time=args.frozen_time,
+    )
+    try:
+        app = create_app(settings)
+    except DocumentError as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
+    server = create_server(
+        app,
+        host=args.host,
+        port=args.port,
+        threads=args.threads,
+        max_request_body_size=MAX_BUFFERED_BODY,
+        ident="mockserver",
+    )
+    url = f"http://{args.host}:{server.effective_port}"  # type: ignore[union-attr]
+    print(banner(app.extensions["mockserver"], url), flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0
+
+
+def banner(mock: object, url: str) -> str:
+    from mockserver.server import MockServer
+
+    assert isinstance(mock, MockServer)
+    lines = [
+        f"mockserver listening on {url}",
+        f"  spec: {mock.contract.spec_path} ({len(mock.contract.operations)} operations)",
+        f"  structure: {mock.contract.structure.source} ({mock.contract.structure.rendering})",
+        f"  seed: {mock.settings.seed}   validation: {mock.settings.validation.value}",
+    ]
+    for organization in mock.organizations:
+        lines.append(f"  organization {organization.name} ({organization.id})")
+        lines.append(f"    dashboard token: {organization.dashboard_token}")
+        for environment in organization.environments.values():
+            lines.append(f"    {environment.name:<12} Authorization: ApiKey {environment.api_key}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if args.command == "serve":
+        return serve(args)
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+if __name__ == "__main__":
+    sys.exit(main())

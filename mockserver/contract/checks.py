@@ -1,0 +1,117 @@
+"""Applying the compiled contract to one exchange: request checks and response checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from mockserver.contract.messages import describe, field_path
+from mockserver.contract.operations import Operation, Pointer
+from mockserver.errors import FieldProblem, ValidationFailed
+
+
+def check_request(
+    operation: Operation,
+    *,
+    path_params: Mapping[str, str],
+    query: Mapping[str, str],
+    headers: Mapping[str, str],
+    body: Any,
+    secret_keys: frozenset[str],
+) -> None:
+    """Raise ValidationFailed (Novu's 422) listing every problem with the request."""
+    problems: list[FieldProblem] = []
+    sources = {"path": path_params, "query": query, "header": headers}
+    for parameter in operation.parameters:
+        values = sources.get(parameter.location)
+        if values is None:
+            continue
+        value = values.get(parameter.name)
+        if value is None:
+            if parameter.required:
+                problems.append(
+                    FieldProblem(
+                        parameter.name, f"{parameter.name} should not be null or undefined"
+                    )
+                )
+            continue
+        for error in parameter.validator.iter_errors(_coerce(value, parameter.validator)):
+            problems.append(describe(error, root=parameter.name, secret_keys=secret_keys))
+    if operation.body_validator is not None:
+        for error in operation.body_validator.iter_errors(body):
+            problems.append(describe(error, root="general", secret_keys=secret_keys))
+    if problems:
+        problems.sort(key=lambda p: p.field)
+        raise ValidationFailed(problems)
+
+
+def _coerce(raw: str, validator: Draft202012Validator) -> Any:
+    """Parameters arrive as text; read them as the type their schema declares."""
+    kind = validator.schema.get("type")
+    try:
+        if kind == "integer":
+            return int(raw)
+        if kind == "number":
+            return float(raw)
+    except ValueError:
+        return raw
+    if kind == "boolean" and raw in ("true", "false"):
+        return raw == "true"
+    return raw
+
+
+def response_violations(
+    operation: Operation,
+    *,
+    status: int,
+    headers: Mapping[str, str],
+    body: Any,
+    structure_validator: Draft202012Validator,
+    structure_name: str,
+) -> list[str]:
+    """Every way the response breaks the spec or the structure document, as readable lines."""
+    contract = operation.response_for(status)
+    if contract is None:
+        declared = ", ".join(sorted(operation.responses))
+        return [f"status {status} is not declared for {operation.operation_id} ({declared})"]
+    violations: list[str] = []
+    present = {name.lower() for name in headers}
+    for name in contract.required_headers:
+        if name.lower() not in present:
+            violations.append(f"required header {name} is missing")
+    document = body
+    if 200 <= status < 300 and not contract.describes_envelope:
+        # The document describes the payload inside Novu's `{"data": ...}` envelope.
+        document = body.get("data") if isinstance(body, dict) else body
+    if contract.validator is not None:
+        for error in contract.validator.iter_errors(document):
+            violations.append(f"{_where(error.absolute_path)}: {error.message}")
+    for pointer in contract.structure_pointers:
+        for at, instance in _resolve_pointer(document, pointer):
+            for error in structure_validator.iter_errors(instance):
+                place = _where([*at, *error.absolute_path])
+                violations.append(f"{place}: {error.message} ({structure_name})")
+    return violations
+
+
+def _where(parts: Any) -> str:
+    path = field_path(parts)
+    return "$." + path if path else "$"
+
+
+def _resolve_pointer(document: Any, pointer: Pointer) -> Iterator[tuple[list[Any], Any]]:
+    def walk(node: Any, rest: tuple[str, ...], at: list[Any]) -> Iterator[tuple[list[Any], Any]]:
+        if not rest:
+            yield at, node
+            return
+        head, tail = rest[0], rest[1:]
+        if head == "*":
+            if isinstance(node, list):
+                for index, item in enumerate(node):
+                    yield from walk(item, tail, [*at, index])
+        elif isinstance(node, dict) and head in node:
+            yield from walk(node[head], tail, [*at, head])
+
+    yield from walk(document, pointer, [])

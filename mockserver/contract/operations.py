@@ -1,0 +1,264 @@
+"""The operations of an OpenAPI document, indexed once, each with its validators compiled.
+
+Nothing here runs per request except the validators' own checks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from mockserver.contract.documents import DocumentError
+from mockserver.contract.schema_convert import COMPONENT_PREFIX, SchemaConverter
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_PATH_PARAM = re.compile(r"{([^}/]+)}")
+
+# Where integration objects sit inside a body: keys, with "*" for every item of an array.
+Pointer = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    location: str  # path, query or header
+    required: bool
+    validator: Draft202012Validator
+
+
+@dataclass(frozen=True)
+class ResponseContract:
+    status: str
+    validator: Draft202012Validator | None
+    required_headers: tuple[str, ...]
+    # True when the document describes the body inside Novu's `{"data": ...}` envelope.
+    describes_envelope: bool
+    structure_pointers: tuple[Pointer, ...]
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    flask_rule: str
+    # Flask variable name -> the spec's path parameter name (spec names need not be identifiers).
+    path_aliases: dict[str, str]
+    parameters: tuple[Parameter, ...]
+    body_validator: Draft202012Validator | None
+    body_required: bool
+    security_schemes: frozenset[str]
+    responses: dict[str, ResponseContract] = field(default_factory=dict)
+
+    def response_for(self, status: int) -> ResponseContract | None:
+        code = str(status)
+        return (
+            self.responses.get(code)
+            or self.responses.get(f"{code[0]}XX")
+            or self.responses.get("default")
+        )
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    name: str
+    kind: str  # "apiKey" (Authorization: ApiKey <key>) or "bearer"
+
+
+class OperationIndex:
+    """Builds `Operation`s from a parsed OpenAPI document."""
+
+    def __init__(
+        self, document: dict[str, Any], *, structure_name: str | None, source: str
+    ) -> None:
+        self._doc = document
+        self._source = source
+        self._converter = SchemaConverter(document)
+        self._structure_name = structure_name
+        self._validators: dict[int, Draft202012Validator] = {}
+
+    def build(self) -> tuple[dict[str, Operation], dict[str, SecurityScheme]]:
+        schemes = self._security_schemes()
+        operations: dict[str, Operation] = {}
+        for path, method, raw in self._raw_operations():
+            op = self._operation(path, method, raw, schemes)
+            if op.operation_id in operations:
+                raise DocumentError(f"{self._source}: operationId {op.operation_id} is used twice")
+            operations[op.operation_id] = op
+        return operations, schemes
+
+    def _raw_operations(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        for path, item in (self._doc.get("paths") or {}).items():
+            item = self._resolve(item)
+            shared = item.get("parameters", [])
+            for method in HTTP_METHODS:
+                if method in item:
+                    raw = dict(item[method])
+                    raw["parameters"] = [*shared, *raw.get("parameters", [])]
+                    yield path, method, raw
+
+    def _security_schemes(self) -> dict[str, SecurityScheme]:
+        found: dict[str, SecurityScheme] = {}
+        raw = (self._doc.get("components") or {}).get("securitySchemes") or {}
+        for name, scheme in raw.items():
+            scheme = self._resolve(scheme)
+            if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
+                found[name] = SecurityScheme(name, "bearer")
+            elif (
+                scheme.get("type") == "apiKey"
+                and scheme.get("in") == "header"
+                and str(scheme.get("name", "")).lower() == "authorization"
+            ):
+                found[name] = SecurityScheme(name, "apiKey")
+        return found
+
+    def _operation(
+        self, path: str, method: str, raw: dict[str, Any], schemes: dict[str, SecurityScheme]
+    ) -> Operation:
+        operation_id = raw.get("operationId") or f"{method.upper()} {path}"
+        where = f"{self._source}: {method.upper()} {path}"
+        aliases: dict[str, str] = {}
+
+        def flask_variable(match: re.Match[str]) -> str:
+            alias = f"p{len(aliases)}"
+            aliases[alias] = match.group(1)
+            return f"<{alias}>"
+
+        flask_rule = _PATH_PARAM.sub(flask_variable, path)
+        parameters = tuple(self._parameter(p, where) for p in raw.get("parameters", []))
+        body_validator, body_required = self._request_body(raw.get("requestBody"), where)
+        security = raw.get("security", self._doc.get("security", []))
+        names = {name for requirement in security or [] for name in requirement}
+        responses = {
+            str(status): self._response(str(status), response, where)
+            for status, response in (raw.get("responses") or {}).items()
+        }
+        return Operation(
+            operation_id=operation_id,
+            method=method.upper(),
+            path=path,
+            flask_rule=flask_rule,
+            path_aliases=aliases,
+            parameters=parameters,
+            body_validator=body_validator,
+            body_required=body_required,
+            security_schemes=frozenset(n for n in names if n in schemes),
+            responses=responses,
+        )
+
+    def _parameter(self, raw: dict[str, Any], where: str) -> Parameter:
+        raw = self._resolve(raw)
+        schema = raw.get("schema") or {}
+        return Parameter(
+            name=raw["name"],
+            location=raw["in"],
+            required=bool(raw.get("required", raw["in"] == "path")),
+            validator=self._compile(schema, f"{where}: parameter {raw['name']}"),
+        )
+
+    def _request_body(
+        self, raw: dict[str, Any] | None, where: str
+    ) -> tuple[Draft202012Validator | None, bool]:
+        if raw is None:
+            return None, False
+        raw = self._resolve(raw)
+        schema = _json_media(raw.get("content") or {}).get("schema")
+        validator = self._compile(schema, f"{where}: request body") if schema else None
+        return validator, bool(raw.get("required", False))
+
+    def _response(self, status: str, raw: dict[str, Any], where: str) -> ResponseContract:
+        raw = self._resolve(raw)
+        schema = _json_media(raw.get("content") or {}).get("schema")
+        headers = tuple(
+            name
+            for name, header in (raw.get("headers") or {}).items()
+            if self._resolve(header).get("required")
+        )
+        enveloped = status.startswith("2") and schema is not None and self._is_envelope(schema)
+        pointers = tuple(self._structure_pointers(schema)) if schema is not None else ()
+        return ResponseContract(
+            status=status,
+            validator=self._compile(schema, f"{where}: response {status}") if schema else None,
+            required_headers=headers,
+            describes_envelope=enveloped,
+            structure_pointers=pointers,
+        )
+
+    def _compile(self, schema: dict[str, Any], where: str) -> Draft202012Validator:
+        # Many operations share the same schema objects (YAML anchors, shared responses);
+        # compile each distinct object once.
+        key = id(schema)
+        if key not in self._validators:
+            try:
+                converted = self._converter.to_json_schema(schema)
+                Draft202012Validator.check_schema(converted)
+            except (SchemaError, KeyError) as exc:
+                message = exc.message if isinstance(exc, SchemaError) else str(exc)
+                raise DocumentError(f"{where}: unusable schema: {message}") from exc
+            self._validators[key] = Draft202012Validator(converted)
+        return self._validators[key]
+
+    def _resolve(self, node: Any) -> Any:
+        seen = 0
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if not ref.startswith("#/"):
+                raise DocumentError(f"{self._source}: only local references are supported: {ref}")
+            target: Any = self._doc
+            for part in ref[2:].split("/"):
+                part = part.replace("~1", "/").replace("~0", "~")
+                if not isinstance(target, dict) or part not in target:
+                    raise DocumentError(f"{self._source}: unresolvable reference {ref}")
+                target = target[part]
+            node = target
+            seen += 1
+            if seen > 50:
+                raise DocumentError(f"{self._source}: reference cycle at {ref}")
+        return node
+
+    def _is_envelope(self, schema: dict[str, Any]) -> bool:
+        resolved = self._resolve(schema)
+        properties = resolved.get("properties") or {}
+        return set(properties) == {"data"} and "data" in (resolved.get("required") or [])
+
+    def _structure_pointers(self, schema: Any) -> Iterator[Pointer]:
+        """Every place in a body where the structure document's type (by component name) sits."""
+        if not self._structure_name:
+            return
+        target = COMPONENT_PREFIX + self._structure_name
+
+        def walk(node: Any, at: Pointer, depth: int, visiting: frozenset[str]) -> Iterator[Pointer]:
+            if not isinstance(node, dict) or depth > 12:
+                return
+            ref = node.get("$ref")
+            if ref == target:
+                yield at
+                return
+            if isinstance(ref, str):
+                if ref in visiting:
+                    return
+                yield from walk(self._resolve(node), at, depth + 1, visiting | {ref})
+                return
+            for key in ("allOf", "anyOf", "oneOf"):
+                for member in node.get(key, []):
+                    yield from walk(member, at, depth + 1, visiting)
+            for name, sub in (node.get("properties") or {}).items():
+                yield from walk(sub, (*at, name), depth + 1, visiting)
+            if isinstance(node.get("items"), dict):
+                yield from walk(node["items"], (*at, "*"), depth + 1, visiting)
+
+        yield from walk(schema, (), 0, frozenset())
+
+
+def _json_media(content: dict[str, Any]) -> dict[str, Any]:
+    for media_type, media in content.items():
+        if media_type.split(";")[0].strip().lower() in ("application/json", "*/*") or (
+            media_type.endswith("+json")
+        ):
+            return media or {}
+    return {}

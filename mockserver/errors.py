@@ -1,0 +1,116 @@
+"""Novu's error answers: the exceptions the rules raise, and the bodies Novu's filter renders.
+
+Novu's global exception filter writes `{...ctx, statusCode, timestamp, path, message, ctx}` for
+its built-in HTTP exceptions, `errors` keyed by field for 422, and `errorId` on 500. Error bodies
+are never wrapped in `{"data": ...}`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+
+INTERNAL_ERROR_MESSAGE = "Internal server error, contact support and provide them with the errorId"
+
+
+class NovuError(Exception):
+    """An error answer with Novu's status and message."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        headers: dict[str, str] | None = None,
+        reason: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+        # Nest's built-in exceptions carry their reason phrase as `error`; a bare
+        # `new UnauthorizedException()` does not, so callers can pass reason="".
+        self.reason = HTTPStatus(status).phrase if reason is None else reason
+
+
+class BadRequest(NovuError):
+    def __init__(self, message: str) -> None:
+        super().__init__(400, message)
+
+
+class Unauthorized(NovuError):
+    def __init__(self, message: str = "Unauthorized", *, bare: bool = False) -> None:
+        super().__init__(401, message, reason="" if bare else None)
+
+
+class Forbidden(NovuError):
+    def __init__(self, message: str) -> None:
+        super().__init__(403, message)
+
+
+class NotFound(NovuError):
+    def __init__(self, message: str) -> None:
+        super().__init__(404, message)
+
+
+class Conflict(NovuError):
+    def __init__(self, message: str) -> None:
+        super().__init__(409, message)
+
+
+@dataclass
+class FieldProblem:
+    """One failed constraint on one field, as ValidationErrorDto reports it."""
+
+    field: str
+    message: str
+    value: Any = None
+    has_value: bool = False
+
+
+@dataclass
+class ValidationFailed(Exception):
+    """A request that breaks its schema: Novu answers 422 with `errors` keyed by field."""
+
+    problems: list[FieldProblem] = field(default_factory=list)
+    message: str = "Validation Error"
+
+    def errors_by_field(self) -> dict[str, dict[str, Any]]:
+        grouped: dict[str, dict[str, Any]] = {}
+        for problem in self.problems:
+            entry = grouped.setdefault(problem.field, {"messages": []})
+            if problem.message not in entry["messages"]:
+                entry["messages"].append(problem.message)
+            if problem.has_value and "value" not in entry:
+                entry["value"] = problem.value
+        return grouped
+
+
+def error_body(error: NovuError, *, path: str, timestamp: str) -> dict[str, Any]:
+    if error.status >= 500:
+        return {
+            "statusCode": error.status,
+            "timestamp": timestamp,
+            "path": path,
+            "message": error.message,
+            "errorId": str(uuid.uuid4()),
+        }
+    ctx: dict[str, Any] = {"statusCode": error.status}
+    if error.reason:
+        ctx = {"error": error.reason, "statusCode": error.status}
+    return {**ctx, "timestamp": timestamp, "path": path, "message": error.message, "ctx": ctx}
+
+
+def validation_error_body(
+    failure: ValidationFailed, *, path: str, timestamp: str
+) -> dict[str, Any]:
+    return {
+        "statusCode": 422,
+        "timestamp": timestamp,
+        "path": path,
+        "message": failure.message,
+        "ctx": {},
+        "errors": failure.errors_by_field(),
+    }

@@ -1,0 +1,76 @@
+"""An integration as the mock stores it, and how it is written on the wire."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from mockserver.clock import iso_timestamp
+
+# The configuration key Novu strips from answers to API-key callers.
+SIGNING_KEY = "inboundWebhookSigningKey"
+
+
+@dataclass
+class Integration:
+    id: str
+    environment_id: str
+    organization_id: str
+    name: str
+    identifier: str
+    provider_id: str
+    channel: str | None
+    kind: str
+    credentials: dict[str, Any]
+    configurations: dict[str, Any]
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+    primary: bool = False
+    priority: int = 0
+    conditions: list[dict[str, Any]] = field(default_factory=list)
+    deleted: bool = False
+    deleted_at: datetime | None = None
+    deleted_by: str | None = None
+    version: int = 0
+
+    def to_wire(self, *, reveal_credentials: bool, include_virtual_id: bool) -> dict[str, Any]:
+        """The JSON object Novu sends for this document.
+
+        Optional fields are left out rather than sent as null: the strictest official SDK
+        rejects null in any optional field. Answers built from a single fetched document carry
+        the virtual `id` too; list answers (lean queries) do not.
+        """
+        configurations = copy.deepcopy(self.configurations)
+        if not reveal_credentials:
+            configurations.pop(SIGNING_KEY, None)
+        wire: dict[str, Any] = {
+            "_id": self.id,
+            "_environmentId": self.environment_id,
+            "_organizationId": self.organization_id,
+            "name": self.name,
+            "identifier": self.identifier,
+            "providerId": self.provider_id,
+        }
+        if self.channel is not None:
+            wire["channel"] = self.channel
+        wire["kind"] = self.kind
+        wire["credentials"] = copy.deepcopy(self.credentials) if reveal_credentials else {}
+        wire["configurations"] = configurations
+        wire["active"] = self.active
+        wire["deleted"] = self.deleted
+        if self.deleted_at is not None:
+            wire["deletedAt"] = iso_timestamp(self.deleted_at)
+        if self.deleted_by is not None:
+            wire["deletedBy"] = self.deleted_by
+        wire["primary"] = self.primary
+        wire["priority"] = self.priority
+        wire["conditions"] = copy.deepcopy(self.conditions)
+        wire["createdAt"] = iso_timestamp(self.created_at)
+        wire["updatedAt"] = iso_timestamp(self.updated_at)
+        wire["__v"] = self.version
+        if include_virtual_id:
+            wire["id"] = self.id
+        return wire

@@ -1,0 +1,192 @@
+"""What happens to every API request, in Novu's order.
+
+1. The body is read and parsed (413, 415, 400), as Express's body parser does before any guard.
+2. The caller is authenticated (401), and dashboard-only routes refuse API keys.
+3. The request is checked against its operation in the spec (422).
+4. The operation's handler runs Novu's rules; their errors become ErrorDto answers.
+5. Success payloads are wrapped as `{"data": ...}`.
+6. The response is checked against the spec and the JSON Structure document; what happens to a
+   violation depends on the validation mode.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from flask import Response, current_app, request
+
+from mockserver.auth import ENVIRONMENT_HEADER, Caller, authenticate
+from mockserver.clock import iso_timestamp
+from mockserver.contract.checks import check_request, response_violations
+from mockserver.contract.operations import Operation
+from mockserver.errors import (
+    INTERNAL_ERROR_MESSAGE,
+    BadRequest,
+    NovuError,
+    Unauthorized,
+    ValidationFailed,
+    error_body,
+    validation_error_body,
+)
+from mockserver.integrations.routes import HANDLERS, Exchange
+from mockserver.server import MockServer
+from mockserver.settings import ValidationMode
+
+log = logging.getLogger("mockserver")
+VIOLATION_HEADER = "X-Mockserver-Contract-Violation"
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+
+def current_server() -> MockServer:
+    server: MockServer = current_app.extensions["mockserver"]
+    return server
+
+
+def handle_operation(**variables: str) -> Response:
+    """The one view behind every operation of the spec; the endpoint name is the operationId."""
+    server = current_server()
+    assert request.url_rule is not None
+    operation = server.contract.operations[request.url_rule.endpoint]
+    path_params = {operation.path_aliases[name]: value for name, value in variables.items()}
+    checking = server.settings.validation is not ValidationMode.OFF
+    extra_headers: dict[str, str] = {}
+    try:
+        body = read_json_body(server.settings.max_body_bytes)
+        caller = authenticate(
+            server.store,
+            request.headers.get("Authorization"),
+            request.headers.get(ENVIRONMENT_HEADER),
+        )
+        _check_scheme(server, operation, caller)
+        if body is None and operation.body_validator is not None:
+            body = {}  # Express hands an absent JSON body to the controller as {}
+        if checking:
+            check_request(
+                operation,
+                path_params=path_params,
+                query=request.args,
+                headers=dict(request.headers),
+                body=body,
+                secret_keys=server.catalogue.secure_keys,
+            )
+        handler = HANDLERS.get(operation.operation_id)
+        if handler is None:
+            raise NovuError(501, f"Operation {operation.operation_id} is not implemented")
+        reply = handler(server.backend, Exchange(caller=caller, path=path_params, body=body))
+        status, payload = reply.status, {"data": reply.payload}
+    except ValidationFailed as failure:
+        status, payload = (
+            422,
+            validation_error_body(failure, path=request_path(), timestamp=now_iso()),
+        )
+    except NovuError as error:
+        status, payload = error.status, error_body(error, path=request_path(), timestamp=now_iso())
+        extra_headers = error.headers
+    except Exception:
+        log.exception("unhandled error in %s %s", operation.operation_id, request_path())
+        crash = NovuError(500, INTERNAL_ERROR_MESSAGE)
+        status, payload = 500, error_body(crash, path=request_path(), timestamp=now_iso())
+    return _finish(server, operation, status, payload, extra_headers)
+
+
+def _check_scheme(server: MockServer, operation: Operation, caller: Caller) -> None:
+    """Routes Novu keeps for its dashboard are not reachable with an API key."""
+    if not caller.is_api_key or not operation.security_schemes:
+        return
+    schemes = server.contract.security_schemes
+    if not any(schemes[name].kind == "apiKey" for name in operation.security_schemes):
+        raise Unauthorized("API endpoint not available")
+
+
+def read_json_body(limit: int) -> Any:
+    """The parsed JSON body, or None when there is none. Raises Novu's 413, 415 or 400."""
+    length = request.content_length
+    if length is not None and length > limit:
+        raise NovuError(413, "request entity too large")
+    raw = request.stream.read(limit + 1)
+    if len(raw) > limit:
+        raise NovuError(413, "request entity too large")
+    if not raw.strip():
+        return None
+    mimetype = request.mimetype
+    if mimetype != "application/json" and not mimetype.endswith("+json"):
+        raise NovuError(
+            415,
+            "Unsupported Media Type: send the body as application/json, "
+            f"not {mimetype or 'untyped'}",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"Request body is not valid UTF-8 (byte {exc.start})") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text):
+            raise BadRequest("Unexpected end of JSON input") from exc
+        raise BadRequest(
+            f"Unexpected token {text[exc.pos]!r} in JSON at position {exc.pos}"
+        ) from exc
+    except RecursionError as exc:
+        raise BadRequest("JSON body is nested too deeply") from exc
+
+
+def _finish(
+    server: MockServer,
+    operation: Operation,
+    status: int,
+    payload: Any,
+    extra_headers: dict[str, str],
+) -> Response:
+    headers = {"Content-Type": JSON_CONTENT_TYPE, **extra_headers}
+    if server.settings.validation is not ValidationMode.OFF:
+        violations = response_violations(
+            operation,
+            status=status,
+            headers=headers,
+            body=payload,
+            structure_validator=server.contract.structure_validator,
+            structure_name=server.contract.structure.name,
+        )
+        if violations:
+            summary = "; ".join(violations)
+            log.error(
+                "contract violation: the mock's %d answer to %s (%s %s) breaks the contract: %s",
+                status,
+                operation.operation_id,
+                operation.method,
+                operation.path,
+                summary,
+            )
+            if server.settings.validation is ValidationMode.WARN:
+                headers[VIOLATION_HEADER] = _header_safe(f"{len(violations)}: {summary}")
+            else:
+                message = (
+                    f"Contract violation: the mock's {status} answer to "
+                    f"{operation.operation_id} breaks the contract: {summary}"
+                )
+                failure = NovuError(500, message)
+                status, payload = 500, error_body(failure, path=request_path(), timestamp=now_iso())
+    return Response(encode_json(payload), status=status, headers=headers)
+
+
+def encode_json(payload: Any) -> bytes:
+    # Compact separators, as Express's res.json writes.
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _header_safe(text: str, limit: int = 1000) -> str:
+    cleaned = "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in text)
+    return cleaned[:limit]
+
+
+def request_path() -> str:
+    """The path and query string, as Novu reports it in `path`."""
+    query = request.query_string.decode("latin-1")
+    return request.path + ("?" + query if query else "")
+
+
+def now_iso() -> str:
+    return iso_timestamp(current_server().now())

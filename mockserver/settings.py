@@ -1,0 +1,30 @@
+"""Everything that configures one server, in one frozen value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+from mockserver.seed import DEFAULT_SEED
+
+
+class ValidationMode(StrEnum):
+    STRICT = "strict"  # a response that breaks the contract becomes a 500 naming the violation
+    WARN = "warn"  # it goes out, flagged in a header and in the log
+    OFF = "off"  # neither requests nor responses are checked against the contract
+
+
+@dataclass(frozen=True)
+class Settings:
+    seed: int = DEFAULT_SEED
+    spec_path: Path | None = None
+    structure_path: Path | None = None
+    validation: ValidationMode = ValidationMode.STRICT
+    # Novu's body limit for the integrations routes (body-parser's default, 100 kB).
+    max_body_bytes: int = 100 * 1024
+    # Freeze the clock for byte-identical answers across runs (ids embed the time too).
+    frozen_time: datetime | None = None
+    # Run openapi-core's full check of the spec document at start-up.
+    check_spec: bool = True

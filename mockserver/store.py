@@ -1,0 +1,115 @@
+"""In-memory state: organizations, their environments, and each environment's integrations.
+
+One re-entrant lock guards everything; every read and write of the backend holds it, so a
+request sees and leaves the state consistent however many server threads run.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from mockserver.ids import IdFactory
+from mockserver.integrations.models import Integration
+
+
+@dataclass
+class Environment:
+    id: str
+    organization_id: str
+    name: str
+    identifier: str
+    api_key: str
+    ids: IdFactory
+    integrations: dict[str, Integration] = field(default_factory=dict)
+    # Whether a subscriber of the Inbox onboarding flow has connected (in-app status route).
+    inbox_connected: bool = False
+    # Messages sent this month through Novu's demo providers, by channel (limit route).
+    demo_usage: dict[str, int] = field(default_factory=dict)
+
+    def live(self) -> Iterator[Integration]:
+        """Integrations not soft-deleted, in creation order (Mongo's natural order)."""
+        return (i for i in self.integrations.values() if not i.deleted)
+
+
+@dataclass
+class Organization:
+    id: str
+    name: str
+    # The user every key and token of this organization acts as (`deletedBy` names them).
+    owner_id: str
+    dashboard_token: str
+    environments: dict[str, Environment] = field(default_factory=dict)
+
+
+class Store:
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.organizations: dict[str, Organization] = {}
+        self._by_api_key: dict[str, Environment] = {}
+        self._by_token: dict[str, Organization] = {}
+        self._integrations: dict[str, Integration] = {}
+
+    def add_organization(self, organization: Organization) -> None:
+        with self.lock:
+            self.organizations[organization.id] = organization
+            self._by_token[organization.dashboard_token] = organization
+            for environment in organization.environments.values():
+                self.add_environment(environment)
+
+    def add_environment(self, environment: Environment) -> None:
+        with self.lock:
+            organization = self.organizations[environment.organization_id]
+            organization.environments[environment.id] = environment
+            self._by_api_key[environment.api_key] = environment
+            for integration in environment.integrations.values():
+                self._integrations[integration.id] = integration
+
+    def environment_for_key(self, api_key: str) -> Environment | None:
+        return self._by_api_key.get(api_key)
+
+    def organization_for_token(self, token: str) -> Organization | None:
+        return self._by_token.get(token)
+
+    def environment(self, organization_id: str, environment_id: str) -> Environment | None:
+        organization = self.organizations.get(organization_id)
+        return organization.environments.get(environment_id) if organization else None
+
+    def integration(self, organization_id: str, integration_id: str) -> Integration | None:
+        """A live integration of the organization, in any of its environments."""
+        found = self._integrations.get(integration_id)
+        if found is None or found.deleted or found.organization_id != organization_id:
+            return None
+        return found
+
+    def insert(self, integration: Integration) -> None:
+        environment = self.environment(integration.organization_id, integration.environment_id)
+        if environment is None:  # pragma: no cover - the backend checks first
+            raise KeyError(integration.environment_id)
+        environment.integrations[integration.id] = integration
+        self._integrations[integration.id] = integration
+
+    def move(self, integration: Integration, environment_id: str) -> None:
+        """Re-home an integration in another environment of the same organization."""
+        source = self.environment(integration.organization_id, integration.environment_id)
+        target = self.environment(integration.organization_id, environment_id)
+        if source is None or target is None:  # pragma: no cover - the backend checks first
+            raise KeyError(environment_id)
+        source.integrations.pop(integration.id, None)
+        integration.environment_id = environment_id
+        target.integrations[integration.id] = integration
+
+    def clear(self) -> None:
+        with self.lock:
+            self.organizations.clear()
+            self._by_api_key.clear()
+            self._by_token.clear()
+            self._integrations.clear()
+
+
+def environment_rng(seed: int, label: str) -> random.Random:
+    """A random source of its own per environment, so one environment's traffic never shifts
+    the ids another environment generates."""
+    return random.Random(f"{seed}:{label}")

@@ -1,0 +1,1 @@
+"""The bundled specs, importable as `mockserver.specs` so installed servers find them."""
