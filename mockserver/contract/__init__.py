@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -57,9 +58,31 @@ def load_contract(
 
     `check_spec` runs openapi-core's full document validation, which costs seconds on a
     multi-megabyte document; the operations' own schemas are always checked as they compile.
+    A contract is immutable, so servers started from the same unchanged files share one.
     """
-    spec_path = spec_path or default_spec_path()
-    structure_path = structure_path or default_structure_path()
+    spec_path = (spec_path or default_spec_path()).resolve()
+    structure_path = (structure_path or default_structure_path()).resolve()
+    return _load_cached(
+        spec_path, _mtime(spec_path), structure_path, _mtime(structure_path), check_spec
+    )
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return -1.0  # unreadable: loading reports it with the file's name
+
+
+@functools.lru_cache(maxsize=16)
+def _load_cached(
+    spec_path: Path,
+    spec_mtime: float,
+    structure_path: Path,
+    structure_mtime: float,
+    check_spec: bool,
+) -> Contract:
+    del spec_mtime, structure_mtime  # part of the cache key only: an edited file reloads
     document = load_document(spec_path)
     if "openapi" not in document:
         raise DocumentError(f"{spec_path}: not an OpenAPI document (no `openapi` field)")

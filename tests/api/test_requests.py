@@ -1,0 +1,114 @@
+"""What the server does with requests it cannot carry out: auth, bodies, routes."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_missing_authorization_is_401(client):
+    response = client.get("/v1/integrations")
+    assert response.status_code == 401
+    assert response.get_json()["message"] == "Missing authorization header"
+
+
+@pytest.mark.parametrize(
+    "header,message",
+    [
+        ("Foo abc", 'Invalid authentication scheme: "Foo"'),
+        ("apikey abc", 'Invalid authentication scheme: "apikey"'),
+        ("ApiKey ", "Unauthorized"),
+        ("ApiKey 0123456789abcdef", "API Key not found"),
+        ("Bearer not-a-session", "Unauthorized"),
+    ],
+)
+def test_bad_credentials_get_novu_messages(client, header, message):
+    response = client.get("/v1/integrations", headers={"Authorization": header})
+    assert response.status_code == 401
+    body = response.get_json()
+    assert body["message"] == message
+    assert {"statusCode", "timestamp", "path"} <= set(body)
+
+
+def test_body_over_100_kb_is_413_and_changes_nothing(api):
+    before = api.integrations()
+    status, body = api.call(
+        "POST", "/v1/integrations", {"providerId": "ses", "name": "x" * (100 * 1024)}
+    )
+    assert status == 413
+    assert body["message"] == "request entity too large"
+    assert api.integrations() == before
+
+
+def test_malformed_json_is_400(client, keys):
+    response = client.post(
+        "/v1/integrations",
+        data='{"providerId": }',
+        headers={"Authorization": f"ApiKey {keys.development}", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.get_json()["message"] == "Unexpected token '}' in JSON at position 15"
+
+
+def test_truncated_json_is_400(client, keys):
+    response = client.post(
+        "/v1/integrations",
+        data='{"providerId": "ses"',
+        headers={"Authorization": f"ApiKey {keys.development}", "Content-Type": "application/json"},
+    )
+    assert (response.status_code, response.get_json()["message"]) == (
+        400,
+        "Unexpected end of JSON input",
+    )
+
+
+def test_invalid_utf8_is_400(client, keys):
+    response = client.post(
+        "/v1/integrations",
+        data=b'{"providerId": "\xff"}',
+        headers={"Authorization": f"ApiKey {keys.development}", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert "not valid UTF-8" in response.get_json()["message"]
+
+
+def test_non_json_content_type_is_415(client, keys):
+    response = client.post(
+        "/v1/integrations",
+        data="providerId=ses",
+        headers={
+            "Authorization": f"ApiKey {keys.development}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    assert response.status_code == 415
+    assert "application/json" in response.get_json()["message"]
+
+
+def test_json_array_body_is_422(api):
+    status, body = api.call("POST", "/v1/integrations", [1, 2])
+    assert status == 422
+    assert body["errors"]["general"]["messages"] == ["general must be an object"]
+
+
+def test_unknown_route_is_404_in_nest_words(api):
+    status, body = api.call("GET", "/v1/integrations/a/b/c")
+    assert (status, body["message"]) == (404, "Cannot GET /v1/integrations/a/b/c")
+
+
+def test_wrong_method_is_405_with_allow(client):
+    response = client.patch("/v1/integrations")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET, HEAD, POST"
+    assert response.get_json()["message"] == "Cannot PATCH /v1/integrations"
+
+
+def test_error_path_keeps_the_query_string(api):
+    status, body = api.call("PUT", "/v1/integrations/zzz?dryRun=1", {"name": "n"})
+    assert status == 404
+    assert body["path"] == "/v1/integrations/zzz?dryRun=1"
+
+
+def test_every_answer_is_json(client, keys):
+    for path in ("/v1/integrations", "/v1/nothing", "/__mock/environments"):
+        response = client.get(path, headers={"Authorization": f"ApiKey {keys.development}"})
+        assert response.headers["Content-Type"] == "application/json; charset=utf-8"

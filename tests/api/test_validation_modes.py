@@ -1,0 +1,123 @@
+"""Response validation: a mock answer that breaks the contract is caught, flagged or let through."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from mockserver.app import create_app
+from mockserver.integrations import routes
+from mockserver.pipeline import VIOLATION_HEADER
+from mockserver.settings import Settings, ValidationMode
+
+
+def broken_create(backend: Any, call: routes.Exchange) -> routes.Reply:
+    """Create as usual, then answer the way the strictest SDK cannot parse: null in deletedAt."""
+    reply = routes.create(backend, call)
+    return routes.Reply(201, {**reply.payload, "deletedAt": None, "active": "yes"})
+
+
+@pytest.fixture
+def break_create(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(routes.HANDLERS, "IntegrationsController_createIntegration", broken_create)
+
+
+def app_with(mode: ValidationMode, **settings: Any) -> Flask:
+    return create_app(Settings(validation=mode, check_spec=False, **settings))
+
+
+def development_key(app: Flask) -> str:
+    organization = app.extensions["mockserver"].organizations[0]
+    return next(iter(organization.environments.values())).api_key
+
+
+def create(app: Flask) -> Any:
+    return app.test_client().post(
+        "/v1/integrations",
+        json={"providerId": "ses", "channel": "email"},
+        headers={"Authorization": f"ApiKey {development_key(app)}"},
+    )
+
+
+@pytest.mark.usefixtures("break_create")
+def test_strict_mode_turns_a_broken_answer_into_a_500_naming_it(caplog):
+    app = app_with(ValidationMode.STRICT)
+    with caplog.at_level(logging.ERROR, logger="mockserver"):
+        response = create(app)
+    assert response.status_code == 500
+    body = response.get_json()
+    assert body["message"].startswith(
+        "Contract violation: the mock's 201 answer to IntegrationsController_createIntegration"
+    )
+    assert "$.data.deletedAt: None is not of type 'string'" in body["message"]
+    assert "$.data.active: 'yes' is not of type 'boolean'" in body["message"]
+    assert body["errorId"]
+    assert "IntegrationsController_createIntegration (POST /v1/integrations)" in caplog.text
+
+
+@pytest.mark.usefixtures("break_create")
+def test_warn_mode_sends_the_answer_and_flags_it():
+    response = create(app_with(ValidationMode.WARN))
+    assert response.status_code == 201
+    assert response.get_json()["data"]["active"] == "yes"
+    flagged = response.headers[VIOLATION_HEADER]
+    assert flagged.startswith("4: ")
+    assert "$.data.deletedAt: None is not of type 'string' (IntegrationResponseDto)" in flagged
+
+
+@pytest.mark.usefixtures("break_create")
+def test_off_mode_checks_nothing():
+    response = create(app_with(ValidationMode.OFF))
+    assert response.status_code == 201
+    assert VIOLATION_HEADER not in response.headers
+
+
+def test_off_mode_still_answers_bad_types_with_422_not_500():
+    app = app_with(ValidationMode.OFF)
+    response = app.test_client().post(
+        "/v1/integrations",
+        json={"providerId": ["x"], "credentials": "nope"},
+        headers={"Authorization": f"ApiKey {development_key(app)}"},
+    )
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]) == {"providerId", "credentials"}
+
+
+def test_the_structure_document_is_checked_on_every_integration(tmp_path: Path):
+    """A structure stricter than the spec: integration objects fail it, and only it."""
+    structure = {
+        "name": "IntegrationResponseDto",
+        "fields": [
+            {"name": "_environmentId", "type": "string", "required": True},
+            {"name": "priority", "type": "string", "required": True},
+        ],
+    }
+    path = tmp_path / "strict.json"
+    path.write_text(json.dumps(structure))
+    app = app_with(ValidationMode.STRICT, structure_path=path)
+    response = app.test_client().get(
+        "/v1/integrations", headers={"Authorization": f"ApiKey {development_key(app)}"}
+    )
+    assert response.status_code == 500
+    message = response.get_json()["message"]
+    assert "$.data.0.priority: 1 is not of type 'string' (IntegrationResponseDto)" in message
+
+
+def test_error_answers_are_checked_too(monkeypatch: pytest.MonkeyPatch):
+    def undeclared_status(backend: Any, call: routes.Exchange) -> routes.Reply:
+        return routes.Reply(204, None)
+
+    monkeypatch.setitem(
+        routes.HANDLERS, "IntegrationsController_listIntegrations", undeclared_status
+    )
+    app = app_with(ValidationMode.STRICT)
+    response = app.test_client().get(
+        "/v1/integrations", headers={"Authorization": f"ApiKey {development_key(app)}"}
+    )
+    assert response.status_code == 500
+    assert "status 204 is not declared" in response.get_json()["message"]

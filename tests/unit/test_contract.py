@@ -1,0 +1,155 @@
+"""Loading the OpenAPI document: operations, envelopes, 3.0 conversion, bad documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from mockserver.contract import DocumentError, load_contract
+from mockserver.contract.schema_convert import SchemaConverter
+from mockserver.ids import IdFactory, is_object_id, slugify
+
+EXPECTED_OPERATIONS = {
+    ("GET", "/v1/integrations"): ("IntegrationsController_listIntegrations", "200"),
+    ("POST", "/v1/integrations"): ("IntegrationsController_createIntegration", "201"),
+    ("GET", "/v1/integrations/active"): ("IntegrationsController_getActiveIntegrations", "200"),
+    ("PUT", "/v1/integrations/{integrationId}"): (
+        "IntegrationsController_updateIntegrationById",
+        "200",
+    ),
+    ("DELETE", "/v1/integrations/{integrationId}"): (
+        "IntegrationsController_removeIntegration",
+        "200",
+    ),
+    ("POST", "/v1/integrations/{integrationId}/set-primary"): (
+        "IntegrationsController_setIntegrationAsPrimary",
+        "200",
+    ),
+    ("POST", "/v1/integrations/{integrationId}/auto-configure"): (
+        "IntegrationsController_autoConfigureIntegration",
+        "200",
+    ),
+    ("POST", "/v1/integrations/chat/oauth"): ("IntegrationsController_getChatOAuthUrl", "201"),
+    ("POST", "/v1/integrations/channel-connections/oauth"): (
+        "IntegrationsController_generateConnectOAuthUrl",
+        "201",
+    ),
+    ("POST", "/v1/integrations/channel-endpoints/oauth"): (
+        "IntegrationsController_generateLinkUserOAuthUrl",
+        "201",
+    ),
+    ("POST", "/v1/integrations/channel-endpoints/link"): (
+        "IntegrationsController_linkChannelEndpoint",
+        "200",
+    ),
+    ("POST", "/v1/integrations/{integrationIdentifier}/mobile-link"): (
+        "IntegrationsController_createIntegrationMobileLink",
+        "200",
+    ),
+    ("POST", "/v1/integrations/{integrationIdentifier}/webhook/configure"): (
+        "IntegrationsController_configureIntegrationWebhook",
+        "200",
+    ),
+    ("GET", "/v1/integrations/webhook/provider/{providerOrIntegrationId}/status"): (
+        "IntegrationsController_getWebhookSupportStatus",
+        "200",
+    ),
+    ("GET", "/v1/integrations/{channelType}/limit"): (
+        "IntegrationsController_getProviderLimit",
+        "200",
+    ),
+    ("GET", "/v1/integrations/in-app/status"): ("IntegrationsController_getInAppActivated", "200"),
+}
+ERROR_STATUSES = {
+    "400",
+    "401",
+    "403",
+    "404",
+    "405",
+    "409",
+    "413",
+    "414",
+    "415",
+    "422",
+    "429",
+    "500",
+    "503",
+}
+
+
+@pytest.fixture(scope="module")
+def contract():
+    return load_contract()
+
+
+def test_the_spec_has_every_integrations_operation_with_its_exact_success_status(contract):
+    found = {
+        (op.method, op.path): (op.operation_id, next(s for s in op.responses if s[0] == "2"))
+        for op in contract.operations.values()
+    }
+    assert found == EXPECTED_OPERATIONS
+
+
+def test_every_operation_declares_novu_error_answers_and_the_envelope(contract):
+    for op in contract.operations.values():
+        assert set(op.responses) - ERROR_STATUSES == {s for s in op.responses if s[0] == "2"}
+        assert set(op.responses) >= ERROR_STATUSES
+        success = next(c for s, c in op.responses.items() if s[0] == "2")
+        assert success.describes_envelope, op.operation_id
+        assert "Content-Type" in success.required_headers
+        assert any(p.name == "idempotency-key" for p in op.parameters)
+
+
+def test_openapi_3_0_nullable_becomes_a_null_type():
+    document = {
+        "openapi": "3.0.0",
+        "components": {
+            "schemas": {
+                "A": {
+                    "type": "object",
+                    "properties": {"n": {"type": "string", "nullable": True, "enum": ["x"]}},
+                }
+            }
+        },
+    }
+    schema = SchemaConverter(document).to_json_schema({"$ref": "#/components/schemas/A"})
+    validator = Draft202012Validator(schema)
+    assert validator.is_valid({"n": None})
+    assert validator.is_valid({"n": "x"})
+    assert not validator.is_valid({"n": "y"})
+
+
+def test_a_missing_spec_file_is_a_clear_error(tmp_path: Path):
+    with pytest.raises(DocumentError, match="cannot read"):
+        load_contract(tmp_path / "nope.yaml")
+
+
+def test_a_document_that_is_not_openapi_is_refused(tmp_path: Path):
+    path = tmp_path / "x.json"
+    path.write_text('{"swagger": "2.0"}')
+    with pytest.raises(DocumentError, match="not an OpenAPI document"):
+        load_contract(path)
+
+
+def test_an_invalid_openapi_document_is_refused(tmp_path: Path):
+    path = tmp_path / "x.yaml"
+    path.write_text("openapi: 3.1.0\ninfo: {title: t}\npaths: {}\n")
+    with pytest.raises(DocumentError, match="invalid OpenAPI document"):
+        load_contract(path)
+
+
+def test_object_ids_and_slugs_look_like_novus():
+    import random
+    from datetime import UTC, datetime
+
+    ids = IdFactory(random.Random(1))
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    made = ids.object_id(moment)
+    assert is_object_id(made) and made.startswith(f"{int(moment.timestamp()):08x}")
+    assert ids.object_id(moment) != made
+    assert slugify("SendGrid") == "send-grid"
+    assert slugify("Novu Email") == "novu-email"
+    assert slugify("Custom SMTP") == "custom-smtp"
+    assert slugify("OneSignal") == "one-signal"
