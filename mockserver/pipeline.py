@@ -74,7 +74,10 @@ def handle_operation(**variables: str) -> Response:
         handler = HANDLERS.get(operation.operation_id)
         if handler is None:
             raise NovuError(501, f"Operation {operation.operation_id} is not implemented")
-        reply = handler(server.backend, Exchange(caller=caller, path=path_params, body=body))
+        # The handler writes the state and reads it back into the answer; holding the lock for
+        # both means no concurrent write can tear an answer half-way through.
+        with server.store.lock:
+            reply = handler(server.backend, Exchange(caller=caller, path=path_params, body=body))
         status, payload = reply.status, {"data": reply.payload}
     except ValidationFailed as failure:
         status, payload = (
@@ -122,7 +125,7 @@ def read_json_body(limit: int) -> Any:
     except UnicodeDecodeError as exc:
         raise BadRequest(f"Request body is not valid UTF-8 (byte {exc.start})") from exc
     try:
-        return json.loads(text)
+        parsed = json.loads(text)
     except json.JSONDecodeError as exc:
         if exc.pos >= len(text):
             raise BadRequest("Unexpected end of JSON input") from exc
@@ -130,7 +133,32 @@ def read_json_body(limit: int) -> Any:
             f"Unexpected token {text[exc.pos]!r} in JSON at position {exc.pos}"
         ) from exc
     except RecursionError as exc:
-        raise BadRequest("JSON body is nested too deeply") from exc
+        raise BadRequest(_TOO_DEEP) from exc
+    if _depth_exceeds(parsed, MAX_NESTING):
+        raise BadRequest(_TOO_DEEP)
+    return parsed
+
+
+# MongoDB refuses documents nested deeper than 100 levels, so Novu can never store one; the
+# mock refuses them up front, before they reach the rules or the recursion limit.
+MAX_NESTING = 100
+_TOO_DEEP = f"JSON body is nested too deeply (more than {MAX_NESTING} levels)"
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _finish(

@@ -112,3 +112,30 @@ def test_every_answer_is_json(client, keys):
     for path in ("/v1/integrations", "/v1/nothing", "/__mock/environments"):
         response = client.get(path, headers={"Authorization": f"ApiKey {keys.development}"})
         assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+
+
+def test_deeply_nested_json_is_400_and_changes_nothing(api):
+    before = api.integrations()
+    nested: object = "leaf"
+    for _ in range(150):
+        nested = {"n": nested}
+    status, body = api.call(
+        "POST",
+        "/v1/integrations",
+        {
+            "providerId": "ses",
+            "credentials": {"tlsOptions": nested},
+        },
+    )
+    assert status == 400
+    assert body["message"] == "JSON body is nested too deeply (more than 100 levels)"
+    assert api.integrations() == before
+
+
+def test_nesting_beyond_the_parser_is_400_too(client, keys):
+    response = client.post(
+        "/v1/integrations",
+        data="[" * 5000 + "]" * 5000,
+        headers={"Authorization": f"ApiKey {keys.development}", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400

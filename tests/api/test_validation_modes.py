@@ -121,3 +121,20 @@ def test_error_answers_are_checked_too(monkeypatch: pytest.MonkeyPatch):
     )
     assert response.status_code == 500
     assert "status 204 is not declared" in response.get_json()["message"]
+
+
+def test_spec_option_replaces_the_contract(tmp_path: Path):
+    """With a document that declares create as 200, the mock's 201 is the contract breach."""
+    from mockserver.contract import default_spec_path
+
+    text = default_spec_path().read_text()
+    marker = "operationId: IntegrationsController_createIntegration"
+    head, tail = text.split(marker, 1)
+    tail = tail.replace("'201':", "'200':", 1)
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(head + marker + tail)
+    app = app_with(ValidationMode.STRICT, spec_path=edited)
+    assert app.extensions["mockserver"].contract.spec_path == edited.resolve()
+    response = create(app)
+    assert response.status_code == 500
+    assert "status 201 is not declared" in response.get_json()["message"]
