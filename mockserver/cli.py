@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from mockserver.contract import DocumentError
+from mockserver.ratelimit import TIERS
 from mockserver.seed import DEFAULT_SEED
 from mockserver.settings import Settings, ValidationMode
 
@@ -74,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="freeze the clock (ISO 8601) for byte-identical answers",
     )
     serve.add_argument(
+        "--rate-limit",
+        choices=sorted(TIERS),
+        default=_env("RATE_LIMIT"),
+        help="turn on Novu's per-environment token bucket for API keys, by tier",
+    )
+    serve.add_argument(
         "--threads",
         type=int,
         default=int(_env("THREADS", "8") or 8),
@@ -93,6 +100,7 @@ def serve(args: argparse.Namespace) -> int:
         structure_path=args.structure,
         validation=ValidationMode(args.validation),
         frozen_time=args.frozen_time,
+        rate_limit=args.rate_limit,
     )
     try:
         app = create_app(settings)
@@ -126,7 +134,8 @@ def banner(mock: object, url: str) -> str:
         f"mockserver listening on {url}",
         f"  spec: {mock.contract.spec_path} ({len(mock.contract.operations)} operations)",
         f"  structure: {mock.contract.structure.source} ({mock.contract.structure.rendering})",
-        f"  seed: {mock.settings.seed}   validation: {mock.settings.validation.value}",
+        f"  seed: {mock.settings.seed}   validation: {mock.settings.validation.value}"
+        f"   rate limit: {mock.settings.rate_limit or 'off'}",
     ]
     for organization in mock.organizations:
         lines.append(f"  organization {organization.name} ({organization.id})")

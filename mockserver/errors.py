@@ -25,11 +25,14 @@ class NovuError(Exception):
         *,
         headers: dict[str, str] | None = None,
         reason: str | None = None,
+        ctx: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers or {}
+        # Errors Novu raises itself (throttling) carry an empty ctx instead of Nest's.
+        self.ctx = ctx
         # Nest's built-in exceptions carry their reason phrase as `error`; a bare
         # `new UnauthorizedException()` does not, so callers can pass reason="".
         self.reason = HTTPStatus(status).phrase if reason is None else reason
@@ -76,6 +79,7 @@ class ValidationFailed(Exception):
 
     problems: list[FieldProblem] = field(default_factory=list)
     message: str = "Validation Error"
+    headers: dict[str, str] = field(default_factory=dict)
 
     def errors_by_field(self) -> dict[str, dict[str, Any]]:
         grouped: dict[str, dict[str, Any]] = {}
@@ -96,6 +100,14 @@ def error_body(error: NovuError, *, path: str, timestamp: str) -> dict[str, Any]
             "path": path,
             "message": error.message,
             "errorId": str(uuid.uuid4()),
+        }
+    if error.ctx is not None:
+        return {
+            "statusCode": error.status,
+            "timestamp": timestamp,
+            "path": path,
+            "message": error.message,
+            "ctx": error.ctx,
         }
     ctx: dict[str, Any] = {"statusCode": error.status}
     if error.reason:

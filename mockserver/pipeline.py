@@ -2,10 +2,12 @@
 
 1. The body is read and parsed (413, 415, 400), as Express's body parser does before any guard.
 2. The caller is authenticated (401), and dashboard-only routes refuse API keys.
-3. The request is checked against its operation in the spec (422).
-4. The operation's handler runs Novu's rules; their errors become ErrorDto answers.
-5. Success payloads are wrapped as `{"data": ...}`.
-6. The response is checked against the spec and the JSON Structure document; what happens to a
+3. API keys spend a rate-limit token (429), when rate limiting is on.
+4. A POST or PATCH with an idempotency key replays the key's first answer, or claims the key.
+5. The request is checked against its operation in the spec (422).
+6. The operation's handler runs Novu's rules; their errors become ErrorDto answers.
+7. Success payloads are wrapped as `{"data": ...}`.
+8. The response is checked against the spec and the JSON Structure document; what happens to a
    violation depends on the validation mode.
 """
 
@@ -17,6 +19,7 @@ from typing import Any
 
 from flask import Response, current_app, request
 
+from mockserver import idempotency
 from mockserver.auth import ENVIRONMENT_HEADER, Caller, authenticate
 from mockserver.clock import iso_timestamp
 from mockserver.contract.checks import check_request, response_violations
@@ -31,6 +34,7 @@ from mockserver.errors import (
     validation_error_body,
 )
 from mockserver.integrations.routes import HANDLERS, Exchange
+from mockserver.ratelimit import too_many_requests
 from mockserver.server import MockServer
 from mockserver.settings import ValidationMode
 
@@ -49,10 +53,35 @@ def handle_operation(**variables: str) -> Response:
     server = current_server()
     assert request.url_rule is not None
     operation = server.contract.operations[request.url_rule.endpoint]
-    path_params = {operation.path_aliases[name]: value for name, value in variables.items()}
-    checking = server.settings.validation is not ValidationMode.OFF
-    extra_headers: dict[str, str] = {}
+    exchange = _Exchange(server, operation)
     try:
+        exchange.run({operation.path_aliases[name]: v for name, v in variables.items()})
+    except ValidationFailed as failure:
+        exchange.headers.update(failure.headers)
+        exchange.fail(422, validation_error_body(failure, path=request_path(), timestamp=now_iso()))
+    except NovuError as error:
+        exchange.headers.update(error.headers)
+        exchange.fail(error.status, error_body(error, path=request_path(), timestamp=now_iso()))
+    except Exception:
+        log.exception("unhandled error in %s %s", operation.operation_id, request_path())
+        crash = NovuError(500, INTERNAL_ERROR_MESSAGE)
+        exchange.fail(500, error_body(crash, path=request_path(), timestamp=now_iso()))
+    return _finish(server, operation, exchange.status, exchange.payload, exchange.headers)
+
+
+class _Exchange:
+    """One request on its way through the stages; collects the status, payload and headers."""
+
+    def __init__(self, server: MockServer, operation: Operation) -> None:
+        self.server = server
+        self.operation = operation
+        self.status = 500
+        self.payload: Any = None
+        self.headers: dict[str, str] = {}
+        self._claimed_key: tuple[str, str] | None = None
+
+    def run(self, path_params: dict[str, str]) -> None:
+        server, operation = self.server, self.operation
         body = read_json_body(server.settings.max_body_bytes)
         caller = authenticate(
             server.store,
@@ -60,9 +89,12 @@ def handle_operation(**variables: str) -> Response:
             request.headers.get(ENVIRONMENT_HEADER),
         )
         _check_scheme(server, operation, caller)
+        self._throttle(caller)
         if body is None and operation.body_validator is not None:
             body = {}  # Express hands an absent JSON body to the controller as {}
-        if checking:
+        if self._replayed(caller, body):
+            return
+        if server.settings.validation is not ValidationMode.OFF:
             check_request(
                 operation,
                 path_params=path_params,
@@ -78,20 +110,42 @@ def handle_operation(**variables: str) -> Response:
         # both means no concurrent write can tear an answer half-way through.
         with server.store.lock:
             reply = handler(server.backend, Exchange(caller=caller, path=path_params, body=body))
-        status, payload = reply.status, {"data": reply.payload}
-    except ValidationFailed as failure:
-        status, payload = (
-            422,
-            validation_error_body(failure, path=request_path(), timestamp=now_iso()),
-        )
-    except NovuError as error:
-        status, payload = error.status, error_body(error, path=request_path(), timestamp=now_iso())
-        extra_headers = error.headers
-    except Exception:
-        log.exception("unhandled error in %s %s", operation.operation_id, request_path())
-        crash = NovuError(500, INTERNAL_ERROR_MESSAGE)
-        status, payload = 500, error_body(crash, path=request_path(), timestamp=now_iso())
-    return _finish(server, operation, status, payload, extra_headers)
+        self.status, self.payload = reply.status, {"data": reply.payload}
+        self._remember()
+
+    def fail(self, status: int, payload: Any) -> None:
+        self.status, self.payload = status, payload
+        self._remember()
+
+    def _throttle(self, caller: Caller) -> None:
+        """Novu's throttler guard: API-key callers only, after authentication."""
+        limiter = self.server.rate_limiter
+        if limiter is None or not caller.is_api_key:
+            return
+        decision = limiter.take(caller.environment.id)
+        self.headers.update(decision.headers)
+        if not decision.allowed:
+            raise too_many_requests(decision.headers)
+
+    def _replayed(self, caller: Caller, body: Any) -> bool:
+        """Novu's idempotency interceptor: replay a POST/PATCH key's first answer, or claim it."""
+        key = request.headers.get(idempotency.HEADER)
+        if key is None or request.method not in idempotency.METHODS:
+            return False
+        replay = self.server.idempotency.begin(caller.organization.id, key, body)
+        self.headers["Idempotency-Key"] = key
+        if replay is not None:
+            self.headers["Idempotency-Replay"] = "true"
+            self.status, self.payload = replay.status, replay.payload
+            return True
+        self._claimed_key = (caller.organization.id, key)
+        return False
+
+    def _remember(self) -> None:
+        if self._claimed_key is not None:
+            organization_id, key = self._claimed_key
+            self.server.idempotency.complete(organization_id, key, self.status, self.payload)
+            self._claimed_key = None
 
 
 def _check_scheme(server: MockServer, operation: Operation, caller: Caller) -> None:

@@ -11,7 +11,9 @@ from datetime import UTC, datetime
 from mockserver.catalogue import Catalogue, load_catalogue
 from mockserver.clock import Clock
 from mockserver.contract import Contract, load_contract
+from mockserver.idempotency import IdempotencyStore
 from mockserver.integrations.backend import IntegrationsBackend
+from mockserver.ratelimit import RateLimiter
 from mockserver.seed import seed_store
 from mockserver.settings import Settings
 from mockserver.store import Organization, Store
@@ -35,10 +37,18 @@ class MockServer:
             self.clock,
             credential_keys=frozenset(self.credential_types),
         )
+        self.idempotency = IdempotencyStore(self.clock, max_entries=settings.idempotency_capacity)
+        self.rate_limiter = (
+            RateLimiter(settings.rate_limit, self.clock) if settings.rate_limit else None
+        )
         self.reset()
 
     def reset(self) -> None:
-        """Back to the seeded start: the same organizations, keys and integrations as at boot."""
+        """Back to the seeded start: the same organizations, keys and integrations as at boot,
+        with no remembered idempotency keys and full rate-limit buckets."""
+        self.idempotency.clear()
+        if self.rate_limiter is not None:
+            self.rate_limiter.clear()
         with self.store.lock:
             self.store.clear()
             seed_store(

@@ -28,3 +28,7 @@ class Settings:
     frozen_time: datetime | None = None
     # Run openapi-core's full check of the spec document at start-up.
     check_spec: bool = True
+    # Novu's token bucket per environment for API keys: None (off), free, pro, business, enterprise.
+    rate_limit: str | None = None
+    # How many idempotency keys are remembered at most (least recently used go first).
+    idempotency_capacity: int = 10_000
