@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     server = MockServer(settings or Settings())
     app = Flask("mockserver")
     app.extensions["mockserver"] = server
-    for operation in server.contract.operations.values():
+    for operation in server.operations.values():
         app.add_url_rule(
             operation.flask_rule,
             endpoint=operation.operation_id,

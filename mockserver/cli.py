@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="freeze the clock (ISO 8601) for byte-identical answers",
     )
     serve.add_argument(
+        "--check-spec",
+        action="store_true",
+        help="validate the whole OpenAPI document with openapi-core first; refuse it if invalid",
+    )
+    serve.add_argument(
         "--rate-limit",
         choices=sorted(TIERS),
         default=_env("RATE_LIMIT"),
@@ -86,6 +91,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=int(_env("THREADS", "8") or 8),
         help="worker threads of the WSGI server (default 8)",
     )
+    diff = commands.add_parser(
+        "spec-diff", help="compare the Integrations operations of two OpenAPI documents"
+    )
+    diff.add_argument("left", type=Path, help="document A")
+    diff.add_argument("right", type=Path, help="document B")
+    diff.add_argument(
+        "--intended", type=Path, help="YAML list of {match, why}: differences that are on purpose"
+    )
+    diff.add_argument("--json", action="store_true", help="machine-readable output")
+    coverage = commands.add_parser(
+        "coverage", help="write IMPLEMENTATION_COVERAGE.md: which operations are implemented"
+    )
+    coverage.add_argument("--output", type=Path, default=Path("IMPLEMENTATION_COVERAGE.md"))
     return parser
 
 
@@ -101,6 +119,7 @@ def serve(args: argparse.Namespace) -> int:
         validation=ValidationMode(args.validation),
         frozen_time=args.frozen_time,
         rate_limit=args.rate_limit,
+        check_spec=args.check_spec,
     )
     try:
         app = create_app(settings)
@@ -134,6 +153,11 @@ def banner(mock: object, url: str) -> str:
         f"mockserver listening on {url}",
         f"  spec: {mock.contract.spec_path} ({len(mock.contract.operations)} operations)",
         f"  structure: {mock.contract.structure.source} ({mock.contract.structure.rendering})",
+        *(
+            [f"  served as the bundled spec describes them: {', '.join(mock.borrowed)}"]
+            if mock.borrowed
+            else []
+        ),
         f"  seed: {mock.settings.seed}   validation: {mock.settings.validation.value}"
         f"   rate limit: {mock.settings.rate_limit or 'off'}",
     ]
@@ -152,6 +176,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command == "serve":
         return serve(args)
+    if args.command == "coverage":
+        from mockserver.contract import default_spec_path
+        from mockserver.coverage import render
+
+        args.output.write_text(render(default_spec_path(), "specs/novu-integrations.openapi.yaml"))
+        print(f"wrote {args.output}")
+        return 0
+    if args.command == "spec-diff":
+        from mockserver.specdiff import run
+
+        try:
+            return run(args.left, args.right, args.intended, args.json)
+        except DocumentError as exc:
+            print(f"mockserver: {exc}", file=sys.stderr)
+            return 2
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

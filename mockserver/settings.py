@@ -26,8 +26,10 @@ class Settings:
     max_body_bytes: int = 100 * 1024
     # Freeze the clock for byte-identical answers across runs (ids embed the time too).
     frozen_time: datetime | None = None
-    # Run openapi-core's full check of the spec document at start-up.
-    check_spec: bool = True
+    # Run openapi-core's full check of the whole spec document at start-up. Off by default: the
+    # bundled document is checked by the test suite, the operations the mock serves are always
+    # checked as they compile, and Novu's own published document does not pass the full check.
+    check_spec: bool = False
     # Novu's token bucket per environment for API keys: None (off), free, pro, business, enterprise.
     rate_limit: str | None = None
     # How many idempotency keys are remembered at most (least recently used go first).

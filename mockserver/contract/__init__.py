@@ -52,9 +52,12 @@ def load_contract(
     spec_path: Path | None = None,
     structure_path: Path | None = None,
     *,
-    check_spec: bool = True,
+    check_spec: bool = False,
+    implemented: frozenset[str] | None = None,
 ) -> Contract:
     """Load, check and compile both documents; raises DocumentError naming the file and place.
+
+    Only the operations in `implemented` (all, when None) get compiled validators.
 
     `check_spec` runs openapi-core's full document validation, which costs seconds on a
     multi-megabyte document; the operations' own schemas are always checked as they compile.
@@ -63,7 +66,12 @@ def load_contract(
     spec_path = (spec_path or default_spec_path()).resolve()
     structure_path = (structure_path or default_structure_path()).resolve()
     return _load_cached(
-        spec_path, _mtime(spec_path), structure_path, _mtime(structure_path), check_spec
+        spec_path,
+        _mtime(spec_path),
+        structure_path,
+        _mtime(structure_path),
+        check_spec,
+        implemented,
     )
 
 
@@ -81,6 +89,7 @@ def _load_cached(
     structure_path: Path,
     structure_mtime: float,
     check_spec: bool,
+    implemented: frozenset[str] | None,
 ) -> Contract:
     del spec_mtime, structure_mtime  # part of the cache key only: an edited file reloads
     document = load_document(spec_path)
@@ -99,7 +108,7 @@ def _load_cached(
             f"{structure_path}: the structure converts to a bad schema: {exc}"
         ) from exc
     operations, schemes = OperationIndex(
-        document, structure_name=structure.name, source=str(spec_path)
+        document, structure_name=structure.name, source=str(spec_path), implemented=implemented
     ).build()
     info = document.get("info") or {}
     return Contract(

@@ -54,6 +54,9 @@ class Operation:
     body_required: bool
     security_schemes: frozenset[str]
     responses: dict[str, ResponseContract] = field(default_factory=dict)
+    # False for operations the mock has no handler for: routed (to a 501 naming them) but not
+    # compiled, which keeps a whole-API document like Novu's quick to load.
+    compiled: bool = True
 
     def response_for(self, status: int) -> ResponseContract | None:
         code = str(status)
@@ -74,13 +77,20 @@ class OperationIndex:
     """Builds `Operation`s from a parsed OpenAPI document."""
 
     def __init__(
-        self, document: dict[str, Any], *, structure_name: str | None, source: str
+        self,
+        document: dict[str, Any],
+        *,
+        structure_name: str | None,
+        source: str,
+        implemented: frozenset[str] | None = None,
     ) -> None:
         self._doc = document
         self._source = source
         self._converter = SchemaConverter(document)
         self._structure_name = structure_name
+        self._implemented = implemented
         self._validators: dict[int, Draft202012Validator] = {}
+        self._checked_components: set[str] = set()
 
     def build(self) -> tuple[dict[str, Operation], dict[str, SecurityScheme]]:
         schemes = self._security_schemes()
@@ -130,6 +140,19 @@ class OperationIndex:
             return f"<{alias}>"
 
         flask_rule = _PATH_PARAM.sub(flask_variable, path)
+        if self._implemented is not None and operation_id not in self._implemented:
+            return Operation(
+                operation_id=operation_id,
+                method=method.upper(),
+                path=path,
+                flask_rule=flask_rule,
+                path_aliases=aliases,
+                parameters=(),
+                body_validator=None,
+                body_required=False,
+                security_schemes=frozenset(),
+                compiled=False,
+            )
         parameters = tuple(self._parameter(p, where) for p in raw.get("parameters", []))
         body_validator, body_required = self._request_body(raw.get("requestBody"), where)
         security = raw.get("security", self._doc.get("security", []))
@@ -196,7 +219,15 @@ class OperationIndex:
         if key not in self._validators:
             try:
                 converted = self._converter.to_json_schema(schema)
-                Draft202012Validator.check_schema(converted)
+                # The same components recur in every operation's $defs: check each one once,
+                # then the root on its own.
+                for name, component in converted.get("$defs", {}).items():
+                    if name not in self._checked_components:
+                        Draft202012Validator.check_schema(component)
+                        self._checked_components.add(name)
+                Draft202012Validator.check_schema(
+                    {k: v for k, v in converted.items() if k != "$defs"}
+                )
             except (SchemaError, KeyError) as exc:
                 message = exc.message if isinstance(exc, SchemaError) else str(exc)
                 raise DocumentError(f"{where}: unusable schema: {message}") from exc

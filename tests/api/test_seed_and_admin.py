@@ -27,8 +27,8 @@ def snapshot(app: Flask) -> list[bytes]:
 
 
 def test_same_seed_gives_byte_identical_answers():
-    first = create_app(Settings(seed=99, frozen_time=FROZEN, check_spec=False))
-    second = create_app(Settings(seed=99, frozen_time=FROZEN, check_spec=False))
+    first = create_app(Settings(seed=99, frozen_time=FROZEN))
+    second = create_app(Settings(seed=99, frozen_time=FROZEN))
     assert snapshot(first) == snapshot(second)
 
 
@@ -43,13 +43,13 @@ def test_created_ids_are_deterministic_too():
         )
         return str(response.get_json()["data"]["_id"])
 
-    settings = Settings(seed=5, frozen_time=FROZEN, check_spec=False)
+    settings = Settings(seed=5, frozen_time=FROZEN)
     assert created_id(create_app(settings)) == created_id(create_app(settings))
 
 
 def test_different_seeds_give_different_data():
-    one = snapshot(create_app(Settings(seed=1, frozen_time=FROZEN, check_spec=False)))
-    two = snapshot(create_app(Settings(seed=2, frozen_time=FROZEN, check_spec=False)))
+    one = snapshot(create_app(Settings(seed=1, frozen_time=FROZEN)))
+    two = snapshot(create_app(Settings(seed=2, frozen_time=FROZEN)))
     assert one[0] != two[0]
     assert one[1] != two[1]
 

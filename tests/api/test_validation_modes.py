@@ -28,7 +28,7 @@ def break_create(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def app_with(mode: ValidationMode, **settings: Any) -> Flask:
-    return create_app(Settings(validation=mode, check_spec=False, **settings))
+    return create_app(Settings(validation=mode, **settings))
 
 
 def development_key(app: Flask) -> str:
