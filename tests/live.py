@@ -17,6 +17,7 @@ class LiveServer:
     url: str
     development_key: str
     production_key: str
+    dashboard_token: str
     banner: str
 
 
@@ -44,8 +45,9 @@ def live_server(*args: str, env: dict[str, str] | None = None) -> Iterator[LiveS
         banner = "".join(lines)
         url = re.search(r"listening on (http://\S+)", banner)
         keys = re.findall(r"Authorization: ApiKey (\w+)", banner)
-        assert url and len(keys) == 2, f"server did not start:\n{banner}"
-        yield LiveServer(url.group(1), keys[0], keys[1], banner)
+        token = re.search(r"dashboard token: (\S+)", banner)
+        assert url and token and len(keys) == 2, f"server did not start:\n{banner}"
+        yield LiveServer(url.group(1), keys[0], keys[1], token.group(1), banner)
     finally:
         process.terminate()
         try:
