@@ -1,18 +1,75 @@
-"""The admin API under /__mock: inspect the seeded environments and reset the state."""
+"""The admin API under /__mock: state, environments, the request journal and faults.
+
+Off with `--no-admin`; with `--admin-token T` every call needs `Authorization: Bearer T` (or
+`?token=T`, for a browser on the inspector page).
+"""
 
 from __future__ import annotations
 
+import hmac
+import json
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 
-from mockserver.pipeline import JSON_CONTENT_TYPE, current_server, encode_json
+from mockserver.faults import Fault, FaultError
+from mockserver.journal import JournalFilter
+from mockserver.pipeline import JSON_CONTENT_TYPE, current_server, encode_json, fault_payload
+from mockserver.seed import DEFAULT_SEED
+from mockserver.snapshot import SnapshotError, export_state, import_state
 
 admin = Blueprint("mockserver_admin", __name__, url_prefix="/__mock")
 
 
+class AdminError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
 def _json(payload: Any, status: int = 200) -> Response:
     return Response(encode_json(payload), status=status, content_type=JSON_CONTENT_TYPE)
+
+
+@admin.errorhandler(AdminError)
+def _admin_error(error: AdminError) -> Response:
+    return _json(
+        {"statusCode": error.status, "path": request.path, "message": error.message}, error.status
+    )
+
+
+@admin.before_request
+def _require_token() -> None:
+    token = current_server().settings.admin_token
+    if token is None:
+        return
+    offered = request.args.get("token", "")
+    scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
+    if scheme == "Bearer":
+        offered = credential
+    if not hmac.compare_digest(offered.encode(), token.encode()):
+        raise AdminError(401, "the admin API needs the admin token (Authorization: Bearer ...)")
+
+
+def _body() -> Any:
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise AdminError(400, f"the body is not valid JSON: {exc}") from exc
+
+
+def _object_body() -> dict[str, Any]:
+    body = _body()
+    if not isinstance(body, dict):
+        raise AdminError(400, "the body must be a JSON object")
+    return body
+
+
+# ---- environments and state --------------------------------------------------------------
 
 
 @admin.get("/environments")
@@ -41,8 +98,194 @@ def list_environments() -> Response:
     return _json({"organizations": organizations})
 
 
+@admin.post("/environments")
+def create_environment() -> Response:
+    """A new isolated environment (in an organization of its own), seeded from its label."""
+    server = current_server()
+    body = _object_body()
+    label = body.get("label")
+    api_key = body.get("apiKey")
+    if label is not None and not isinstance(label, str):
+        raise AdminError(400, "label must be a string")
+    if api_key is not None and (not isinstance(api_key, str) or not api_key.strip()):
+        raise AdminError(400, "apiKey must be a non-empty string")
+    with server.store.lock:
+        if api_key and server.store.environment_for_key(api_key) is not None:
+            raise AdminError(409, "an environment already has that API key")
+        if label and any(
+            e.seed_label == label for o in server.organizations for e in o.environments.values()
+        ):
+            raise AdminError(409, f"an environment already has the label {label!r}")
+        environment = server.isolated_environment(label, api_key=api_key)
+        organization = server.store.organizations[environment.organization_id]
+    return _json(
+        {
+            "organizationId": organization.id,
+            "dashboardToken": organization.dashboard_token,
+            "_id": environment.id,
+            "name": environment.name,
+            "label": environment.seed_label,
+            "apiKey": environment.api_key,
+        },
+        201,
+    )
+
+
 @admin.post("/reset")
 def reset() -> Response:
+    """Everything back to the seeded start, or one environment (`{"environmentId": ...}`)."""
     server = current_server()
-    server.reset()
-    return _json({"reset": True, "seed": server.settings.seed})
+    environment_id = _object_body().get("environmentId")
+    if environment_id is None:
+        server.reset()
+        return _json({"reset": "all", "seed": server.seed})
+    environment = next(
+        (
+            o.environments[environment_id]
+            for o in server.organizations
+            if environment_id in o.environments
+        ),
+        None,
+    )
+    if environment is None:
+        raise AdminError(404, f"no environment with id {environment_id}")
+    server.reset_environment(environment)
+    return _json({"reset": environment_id, "seed": server.seed})
+
+
+@admin.post("/seed")
+def reseed() -> Response:
+    server = current_server()
+    seed = _object_body().get("seed", DEFAULT_SEED)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise AdminError(400, "seed must be a whole number")
+    server.reseed(seed)
+    return _json({"seed": seed})
+
+
+@admin.get("/state")
+def get_state() -> Response:
+    server = current_server()
+    return _json({"seed": server.seed, **export_state(server.store)})
+
+
+@admin.put("/state")
+def put_state() -> Response:
+    server = current_server()
+    document = _object_body()
+    seed = document.pop("seed", server.seed)
+    try:
+        import_state(server.store, document)
+    except SnapshotError as exc:
+        raise AdminError(400, str(exc)) from exc
+    if isinstance(seed, int) and not isinstance(seed, bool):
+        server.seed = seed
+    return _json({"imported": True})
+
+
+# ---- the journal -------------------------------------------------------------------------
+
+
+def _journal_filter() -> JournalFilter:
+    args = request.args
+
+    def flag(name: str) -> bool | None:
+        value = args.get(name)
+        return None if value is None else value.lower() in ("1", "true", "yes")
+
+    status = args.get("status")
+    if status is not None and not status.isdigit():
+        raise AdminError(400, "status must be a number")
+    return JournalFilter(
+        method=args.get("method"),
+        path=args.get("path"),
+        operation_id=args.get("operationId"),
+        status=int(status) if status else None,
+        environment_id=args.get("environment"),
+        since=args.get("since"),
+        matched=flag("matched"),
+        with_violations=flag("violations"),
+    )
+
+
+@admin.get("/requests")
+def list_requests() -> Response:
+    server = current_server()
+    entries = server.journal.entries(_journal_filter())
+    limit = request.args.get("limit", "")
+    if limit.isdigit():
+        entries = entries[: int(limit)]
+    return _json({"requests": [e.to_json() for e in entries], "capacity": server.journal.capacity})
+
+
+@admin.get("/requests/count")
+def count_requests() -> Response:
+    return _json({"count": len(current_server().journal.entries(_journal_filter()))})
+
+
+@admin.get("/requests/unmatched")
+def unmatched_requests() -> Response:
+    entries = current_server().journal.entries(JournalFilter(matched=False))
+    return _json({"requests": [e.to_json() for e in entries]})
+
+
+@admin.delete("/requests")
+def clear_requests() -> Response:
+    current_server().journal.clear()
+    return _json({"cleared": True})
+
+
+# ---- faults ------------------------------------------------------------------------------
+
+
+@admin.get("/faults")
+def list_faults() -> Response:
+    return _json({"faults": [f.to_json() for f in current_server().faults.list()]})
+
+
+@admin.post("/faults")
+def add_fault() -> Response:
+    """Define a fault; its status and body are checked against the contract first."""
+    server = current_server()
+    try:
+        fault = server.faults.add(_body())
+    except FaultError as exc:
+        raise AdminError(400, str(exc)) from exc
+    _check_fault_against_contract(fault)
+    server.faults.install(fault)
+    return _json(fault.to_json(), 201)
+
+
+@admin.delete("/faults")
+def clear_faults() -> Response:
+    current_server().faults.clear()
+    return _json({"cleared": True})
+
+
+def _check_fault_against_contract(fault: Fault) -> None:
+    server = current_server()
+    implemented = [op for op in server.operations.values() if op.compiled]
+    if fault.operation_id == "*":
+        targets = implemented
+    else:
+        targets = [op for op in implemented if op.operation_id == fault.operation_id]
+        if not targets:
+            names = ", ".join(sorted(op.operation_id for op in implemented))
+            raise AdminError(400, f"unknown operationId {fault.operation_id!r}; one of: {names}")
+    if fault.status is None:
+        return
+    body = fault_payload(fault, path="/", timestamp="1970-01-01T00:00:00.000Z")
+    for operation in targets:
+        contract = operation.response_for(fault.status)
+        if contract is None:
+            raise AdminError(
+                400, f"status {fault.status} is not declared for {operation.operation_id}"
+            )
+        if contract.validator is not None:
+            problems = [e.message for e in contract.validator.iter_errors(body)]
+            if problems:
+                raise AdminError(
+                    400,
+                    f"the fault's body breaks the contract of {operation.operation_id} "
+                    f"{fault.status}: {'; '.join(problems)}",
+                )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from mockserver.admin import admin
 from mockserver.errors import NovuError, error_body
+from mockserver.journal import JournalEntry, nearest_operations
 from mockserver.pipeline import (
     JSON_CONTENT_TYPE,
+    current_server,
     encode_json,
     handle_operation,
     now_iso,
@@ -31,7 +32,12 @@ def create_app(settings: Settings | None = None) -> Flask:
             # OPTIONS is not an operation of the spec; let it fall through to 405 like any other.
             provide_automatic_options=False,
         )
-    app.register_blueprint(admin)
+    if server.settings.admin:
+        from mockserver.admin import admin
+        from mockserver.inspector import inspector
+
+        app.register_blueprint(admin)
+        app.register_blueprint(inspector)
     app.register_error_handler(HTTPException, _http_error)
     return app
 
@@ -47,6 +53,32 @@ def _http_error(exc: HTTPException) -> Response:
     if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
         headers["Allow"] = ", ".join(sorted(exc.valid_methods))
     body = error_body(NovuError(status, message), path=request_path(), timestamp=now_iso())
+    if not request.path.startswith("/__mock"):
+        _journal_unmatched(current_server(), status, body, headers)
     return Response(
         encode_json(body), status=status, headers=headers, content_type=JSON_CONTENT_TYPE
+    )
+
+
+def _journal_unmatched(
+    server: MockServer, status: int, body: object, headers: dict[str, str]
+) -> None:
+    """Requests no operation of the spec matches, with the operations they came closest to."""
+    operations = [(op.operation_id, op.method, op.path) for op in server.operations.values()]
+    journal = server.journal
+    journal.record(
+        JournalEntry(
+            id=journal.next_id(),
+            time=now_iso(),
+            method=request.method,
+            path=request.path,
+            query=dict(request.args),
+            request_headers=dict(request.headers),
+            request_body=None,
+            status=status,
+            response_headers={"Content-Type": JSON_CONTENT_TYPE, **headers},
+            response_body=body,
+            duration_ms=0.0,
+            nearest=nearest_operations(request.method, request.path, operations),
+        )
     )

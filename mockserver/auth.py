@@ -6,6 +6,7 @@ case-sensitively, as Novu compares it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from mockserver.errors import NotFound, Unauthorized
@@ -31,8 +32,13 @@ class Caller:
 
 
 def authenticate(
-    store: Store, authorization: str | None, selected_environment: str | None
+    store: Store,
+    authorization: str | None,
+    selected_environment: str | None,
+    *,
+    provision: Callable[[str], Environment] | None = None,
 ) -> Caller:
+    """Resolve the caller; `provision` (with --any-key) makes an environment for an unseen key."""
     if not authorization:
         raise Unauthorized("Missing authorization header")
     scheme, _, credential = authorization.partition(" ")
@@ -41,6 +47,8 @@ def authenticate(
         if not credential:
             raise Unauthorized(bare=True)
         environment = store.environment_for_key(credential)
+        if environment is None and provision is not None:
+            environment = provision(credential)
         if environment is None:
             raise Unauthorized("API Key not found")
         organization = store.organizations[environment.organization_id]

@@ -86,6 +86,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="turn on Novu's per-environment token bucket for API keys, by tier",
     )
     serve.add_argument(
+        "--any-key",
+        action="store_true",
+        help="give an unseen API key an environment of its own, seeded from (seed, key)",
+    )
+    serve.add_argument(
+        "--journal-size",
+        type=int,
+        default=int(_env("JOURNAL_SIZE", "1000") or 0),
+        help="exchanges the request journal keeps (default 1000; 0 turns it off)",
+    )
+    serve.add_argument("--no-admin", action="store_true", help="turn the /__mock admin API off")
+    serve.add_argument(
+        "--admin-token",
+        default=_env("ADMIN_TOKEN"),
+        help="require this token (Authorization: Bearer ...) on the /__mock admin API",
+    )
+    serve.add_argument(
         "--threads",
         type=int,
         default=int(_env("THREADS", "8") or 8),
@@ -120,6 +137,10 @@ def serve(args: argparse.Namespace) -> int:
         frozen_time=args.frozen_time,
         rate_limit=args.rate_limit,
         check_spec=args.check_spec,
+        any_key=args.any_key,
+        journal_size=args.journal_size,
+        admin=not args.no_admin,
+        admin_token=args.admin_token,
     )
     try:
         app = create_app(settings)

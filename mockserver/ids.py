@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import re
 from datetime import datetime
+from typing import Any
 
 _SHORTID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"
 _OBJECT_ID = re.compile(r"^[0-9a-fA-F]{24}$")
@@ -29,6 +30,20 @@ class IdFactory:
         self._counter = (self._counter + 1) % (1 << 24)
         seconds = int(created.timestamp()) & 0xFFFFFFFF
         return f"{seconds:08x}{self._rng.getrandbits(40):010x}{self._counter:06x}"
+
+    def state(self) -> dict[str, Any]:
+        """Everything needed to continue the same sequence elsewhere (state export)."""
+        version, internal, gauss = self._rng.getstate()
+        return {"random": [version, list(internal), gauss], "counter": self._counter}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> IdFactory:
+        version, internal, gauss = state["random"]
+        factory = cls(random.Random())
+        # Restored after construction: building a factory draws from its generator.
+        factory._rng.setstate((version, tuple(internal), gauss))
+        factory._counter = int(state["counter"])
+        return factory
 
     def short_id(self) -> str:
         """What the `shortid` package makes: 7 to 14 url-safe characters; 9 here."""

@@ -1,20 +1,26 @@
 """What happens to every API request, in Novu's order.
 
+0. An injected fault for the operation fires first: latency, a dropped connection or an error.
 1. The body is read and parsed (413, 415, 400), as Express's body parser does before any guard.
 2. The caller is authenticated (401), and dashboard-only routes refuse API keys.
 3. API keys spend a rate-limit token (429), when rate limiting is on.
-4. A POST or PATCH with an idempotency key replays the key's first answer, or claims the key.
-5. The request is checked against its operation in the spec (422).
-6. The operation's handler runs Novu's rules; their errors become ErrorDto answers.
-7. Success payloads are wrapped as `{"data": ...}`.
-8. The response is checked against the spec and the JSON Structure document; what happens to a
+4. `Prefer: code=NNN` forces one of the operation's declared error answers.
+5. A POST or PATCH with an idempotency key replays the key's first answer, or claims the key.
+6. The request is checked against its operation in the spec (422).
+7. The operation's handler runs Novu's rules; their errors become ErrorDto answers.
+8. Success payloads are wrapped as `{"data": ...}`.
+9. The response is checked against the spec and the JSON Structure document; what happens to a
    violation depends on the validation mode.
+10. The exchange goes into the request journal.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
+import time
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Response, current_app, request
@@ -27,20 +33,25 @@ from mockserver.contract.operations import Operation
 from mockserver.errors import (
     INTERNAL_ERROR_MESSAGE,
     BadRequest,
+    FieldProblem,
     NovuError,
     Unauthorized,
     ValidationFailed,
     error_body,
     validation_error_body,
 )
+from mockserver.faults import DroppedConnection, Fault
 from mockserver.integrations.routes import HANDLERS, Exchange
+from mockserver.journal import JournalEntry, Violation
 from mockserver.ratelimit import too_many_requests
 from mockserver.server import MockServer
 from mockserver.settings import ValidationMode
 
 log = logging.getLogger("mockserver")
 VIOLATION_HEADER = "X-Mockserver-Contract-Violation"
+FAULT_HEADER = "X-Mockserver-Fault"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+_PREFER_CODE = re.compile(r"(?:^|[,;\s])code=(\d{3})(?:$|[,;\s])")
 
 
 def current_server() -> MockServer:
@@ -56,19 +67,29 @@ def handle_operation(**variables: str) -> Response:
     if not operation.compiled:
         return _not_implemented(operation)
     exchange = _Exchange(server, operation)
-    try:
-        exchange.run({operation.path_aliases[name]: v for name, v in variables.items()})
-    except ValidationFailed as failure:
-        exchange.headers.update(failure.headers)
-        exchange.fail(422, validation_error_body(failure, path=request_path(), timestamp=now_iso()))
-    except NovuError as error:
-        exchange.headers.update(error.headers)
-        exchange.fail(error.status, error_body(error, path=request_path(), timestamp=now_iso()))
-    except Exception:
-        log.exception("unhandled error in %s %s", operation.operation_id, request_path())
-        crash = NovuError(500, INTERNAL_ERROR_MESSAGE)
-        exchange.fail(500, error_body(crash, path=request_path(), timestamp=now_iso()))
-    return _finish(server, operation, exchange.status, exchange.payload, exchange.headers)
+    fault = server.faults.pick(operation.operation_id)
+    if fault is not None:
+        dropped = exchange.apply_fault(fault)
+        if dropped is not None:
+            return dropped
+    if exchange.status == 0:
+        try:
+            exchange.run({operation.path_aliases[name]: v for name, v in variables.items()})
+        except _Forced as forced:
+            exchange.fail(forced.status, forced.payload)
+        except ValidationFailed as failure:
+            exchange.headers.update(failure.headers)
+            exchange.fail(
+                422, validation_error_body(failure, path=request_path(), timestamp=now_iso())
+            )
+        except NovuError as error:
+            exchange.headers.update(error.headers)
+            exchange.fail(error.status, error_body(error, path=request_path(), timestamp=now_iso()))
+        except Exception:
+            log.exception("unhandled error in %s %s", operation.operation_id, request_path())
+            crash = NovuError(500, INTERNAL_ERROR_MESSAGE)
+            exchange.fail(500, error_body(crash, path=request_path(), timestamp=now_iso()))
+    return exchange.respond()
 
 
 class _Exchange:
@@ -77,34 +98,50 @@ class _Exchange:
     def __init__(self, server: MockServer, operation: Operation) -> None:
         self.server = server
         self.operation = operation
-        self.status = 500
+        self.started = time.perf_counter()
+        self.status = 0  # 0 until something decides the answer
         self.payload: Any = None
         self.headers: dict[str, str] = {}
+        self.body: Any = None
+        self.environment_id: str | None = None
+        self.violations: list[Violation] = []
+        self.fault: Fault | None = None
         self._claimed_key: tuple[str, str] | None = None
+
+    # ---- the stages --------------------------------------------------------------------
 
     def run(self, path_params: dict[str, str]) -> None:
         server, operation = self.server, self.operation
-        body = read_json_body(server.settings.max_body_bytes)
+        self.body = body = read_json_body(server.settings.max_body_bytes)
         caller = authenticate(
             server.store,
             request.headers.get("Authorization"),
             request.headers.get(ENVIRONMENT_HEADER),
+            provision=server.environment_for_new_key if server.settings.any_key else None,
         )
+        self.environment_id = caller.environment.id
         _check_scheme(server, operation, caller)
         self._throttle(caller)
+        self._preferred_error()
         if body is None and operation.body_validator is not None:
             body = {}  # Express hands an absent JSON body to the controller as {}
         if self._replayed(caller, body):
             return
         if server.settings.validation is not ValidationMode.OFF:
-            check_request(
-                operation,
-                path_params=path_params,
-                query=request.args,
-                headers=dict(request.headers),
-                body=body,
-                secret_keys=server.catalogue.secure_keys,
-            )
+            try:
+                check_request(
+                    operation,
+                    path_params=path_params,
+                    query=request.args,
+                    headers=dict(request.headers),
+                    body=body,
+                    secret_keys=server.catalogue.secure_keys,
+                )
+            except ValidationFailed as failure:
+                self.violations.extend(
+                    Violation("request", f"{p.field}: {p.message}") for p in failure.problems
+                )
+                raise
         handler = HANDLERS.get(operation.operation_id)
         if handler is None:
             raise NovuError(501, f"Operation {operation.operation_id} is not implemented")
@@ -119,6 +156,92 @@ class _Exchange:
         self.status, self.payload = status, payload
         self._remember()
 
+    def apply_fault(self, fault: Fault) -> Response | None:
+        """Latency first; then a dropped connection or an error answer, if the fault has one."""
+        self.fault = fault
+        if fault.latency_ms is not None:
+            time.sleep(self.server.faults.latency_of(fault))
+        self.headers[FAULT_HEADER] = fault.id
+        if fault.drop:
+            self.status = 0
+            self._journal(0, None, {})
+            return _dropped_response()
+        if fault.status is not None:
+            self.status = fault.status
+            self.payload = fault_payload(fault, path=request_path(), timestamp=now_iso())
+            if fault.status in (429, 503):
+                self.headers["Retry-After"] = "1"
+        return None
+
+    def respond(self) -> Response:
+        headers = {"Content-Type": JSON_CONTENT_TYPE, **self.headers}
+        status, payload = self.status, self.payload
+        # A fault's answer was checked against the contract when the fault was defined.
+        checking = self.server.settings.validation is not ValidationMode.OFF and not (
+            self.fault is not None and self.fault.status is not None
+        )
+        if checking:
+            status, payload = self._check_response(status, payload, headers)
+        self._journal(status, payload, headers)
+        return Response(encode_json(payload), status=status, headers=headers)
+
+    # ---- helpers -----------------------------------------------------------------------
+
+    def _check_response(
+        self, status: int, payload: Any, headers: dict[str, str]
+    ) -> tuple[int, Any]:
+        operation = self.operation
+        found = response_violations(
+            operation,
+            status=status,
+            headers=headers,
+            body=payload,
+            structure_validator=self.server.contract.structure_validator,
+            structure_name=self.server.contract.structure.name,
+        )
+        if not found:
+            return status, payload
+        self.violations.extend(Violation("response", message) for message in found)
+        summary = "; ".join(found)
+        log.error(
+            "contract violation: the mock's %d answer to %s (%s %s) breaks the contract: %s",
+            status,
+            operation.operation_id,
+            operation.method,
+            operation.path,
+            summary,
+        )
+        if self.server.settings.validation is ValidationMode.WARN:
+            headers[VIOLATION_HEADER] = _header_safe(f"{len(found)}: {summary}")
+            return status, payload
+        message = (
+            f"Contract violation: the mock's {status} answer to {operation.operation_id} "
+            f"breaks the contract: {summary}"
+        )
+        return 500, error_body(NovuError(500, message), path=request_path(), timestamp=now_iso())
+
+    def _journal(self, status: int, payload: Any, headers: dict[str, str]) -> None:
+        journal = self.server.journal
+        journal.record(
+            JournalEntry(
+                id=journal.next_id(),
+                time=now_iso(),
+                method=request.method,
+                path=request.path,
+                query=dict(request.args),
+                request_headers=dict(request.headers),
+                request_body=self.body,
+                status=status,
+                response_headers=dict(headers),
+                response_body=payload,
+                duration_ms=(time.perf_counter() - self.started) * 1000,
+                operation_id=self.operation.operation_id,
+                environment_id=self.environment_id,
+                violations=list(self.violations),
+                fault=self.fault.id if self.fault else None,
+            )
+        )
+
     def _throttle(self, caller: Caller) -> None:
         """Novu's throttler guard: API-key callers only, after authentication."""
         limiter = self.server.rate_limiter
@@ -128,6 +251,29 @@ class _Exchange:
         self.headers.update(decision.headers)
         if not decision.allowed:
             raise too_many_requests(decision.headers)
+
+    def _preferred_error(self) -> None:
+        """`Prefer: code=NNN`, as Prism users know it: answer with that declared error."""
+        match = _PREFER_CODE.search(f" {request.headers.get('Prefer', '')} ")
+        if match is None:
+            return
+        code = int(match.group(1))
+        if code < 400:
+            return  # success statuses are what the operation answers anyway
+        declared = self.operation.responses
+        if str(code) not in declared:
+            raise BadRequest(
+                f"Prefer: code={code} is not a status declared for "
+                f"{self.operation.operation_id} (declared: {', '.join(sorted(declared))})"
+            )
+        forced = Fault(
+            id="prefer",
+            operation_id=self.operation.operation_id,
+            status=code,
+            message=f"Forced by Prefer: code={code}",
+        )
+        self.fault = forced
+        raise _Forced(code, fault_payload(forced, path=request_path(), timestamp=now_iso()))
 
     def _replayed(self, caller: Caller, body: Any) -> bool:
         """Novu's idempotency interceptor: replay a POST/PATCH key's first answer, or claim it."""
@@ -150,13 +296,45 @@ class _Exchange:
             self._claimed_key = None
 
 
+class _Forced(NovuError):
+    """Carries a ready-made forced answer through the error path."""
+
+    def __init__(self, status: int, payload: dict[str, Any]) -> None:
+        super().__init__(status, str(payload.get("message", "")))
+        self.payload = payload
+
+
+def fault_payload(fault: Fault, *, path: str, timestamp: str) -> Any:
+    """The body a fault answers with: its own, or the Novu-shaped error for its status."""
+    if fault.body is not None:
+        return fault.body
+    assert fault.status is not None
+    message = fault.message or f"Injected fault {fault.id}"
+    if fault.status == 422:
+        failure = ValidationFailed([FieldProblem("general", message)], message=message)
+        return validation_error_body(failure, path=path, timestamp=timestamp)
+    return error_body(NovuError(fault.status, message), path=path, timestamp=timestamp)
+
+
+def _dropped_response() -> Response:
+    """Headers promise a body that never comes: the server closes the connection mid-answer."""
+
+    def body() -> Iterator[bytes]:
+        yield b""
+        raise DroppedConnection("connection dropped by an injected fault")
+
+    return Response(
+        body(), status=200, headers={"Content-Length": "1024"}, content_type=JSON_CONTENT_TYPE
+    )
+
+
 def _not_implemented(operation: Operation) -> Response:
     """An operation of the document the mock has no rules for (Novu's whole-API document has
     many): a 501 that names it, outside the contract checks since the mock cannot honour it."""
     error = NovuError(
         501,
-        f"mockserver does not implement {operation.operation_id} ({operation.method} "
-        f"{operation.path})",
+        f"mockserver does not implement {operation.operation_id} "
+        f"({operation.method} {operation.path})",
     )
     body = error_body(error, path=request_path(), timestamp=now_iso())
     return Response(encode_json(body), status=501, content_type=JSON_CONTENT_TYPE)
@@ -227,45 +405,6 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
             return True
         pending.extend((child, depth + 1) for child in children)
     return False
-
-
-def _finish(
-    server: MockServer,
-    operation: Operation,
-    status: int,
-    payload: Any,
-    extra_headers: dict[str, str],
-) -> Response:
-    headers = {"Content-Type": JSON_CONTENT_TYPE, **extra_headers}
-    if server.settings.validation is not ValidationMode.OFF:
-        violations = response_violations(
-            operation,
-            status=status,
-            headers=headers,
-            body=payload,
-            structure_validator=server.contract.structure_validator,
-            structure_name=server.contract.structure.name,
-        )
-        if violations:
-            summary = "; ".join(violations)
-            log.error(
-                "contract violation: the mock's %d answer to %s (%s %s) breaks the contract: %s",
-                status,
-                operation.operation_id,
-                operation.method,
-                operation.path,
-                summary,
-            )
-            if server.settings.validation is ValidationMode.WARN:
-                headers[VIOLATION_HEADER] = _header_safe(f"{len(violations)}: {summary}")
-            else:
-                message = (
-                    f"Contract violation: the mock's {status} answer to "
-                    f"{operation.operation_id} breaks the contract: {summary}"
-                )
-                failure = NovuError(500, message)
-                status, payload = 500, error_body(failure, path=request_path(), timestamp=now_iso())
-    return Response(encode_json(payload), status=status, headers=headers)
 
 
 def encode_json(payload: Any) -> bytes:

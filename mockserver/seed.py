@@ -40,46 +40,72 @@ def seed_store(
     credential_types: dict[str, str],
 ) -> Organization:
     """Fill an empty store with the seeded organization and its two environments."""
-    rng = random.Random(f"{seed}:organization")
-    ids = IdFactory(rng)
-    faker = Faker("en_US")
-    faker.seed_instance(f"{seed}:organization")
-    clock = SteppingClock(SEED_EPOCH, timedelta(minutes=7, seconds=13))
-    organization = Organization(
-        id=ids.object_id(clock.now()),
-        name=faker.company(),
-        owner_id=ids.object_id(clock.now()),
-        dashboard_token="nvsession_" + ids.hex_token(40),
-    )
+    organization = new_organization(seed, label="organization")
     store.add_organization(organization)
-    backend = IntegrationsBackend(store, catalogue, clock)
     for name in ENVIRONMENT_NAMES:
-        environment = new_environment(organization, name, seed=seed, label=name, clock=clock)
-        store.add_environment(environment)
-        populate_environment(
-            backend,
+        add_seeded_environment(
+            store,
+            catalogue,
             organization,
-            environment,
             seed=seed,
             label=name,
+            name=name,
             credential_types=credential_types,
         )
     return organization
 
 
-def new_environment(
-    organization: Organization, name: str, *, seed: int, label: str, clock: SteppingClock
+def new_organization(seed: int, *, label: str) -> Organization:
+    rng = random.Random(f"{seed}:{label}")
+    ids = IdFactory(rng)
+    faker = Faker("en_US")
+    faker.seed_instance(f"{seed}:{label}")
+    return Organization(
+        id=ids.object_id(SEED_EPOCH),
+        name=faker.company(),
+        owner_id=ids.object_id(SEED_EPOCH),
+        dashboard_token="nvsession_" + ids.hex_token(40),
+    )
+
+
+def add_seeded_environment(
+    store: Store,
+    catalogue: Catalogue,
+    organization: Organization,
+    *,
+    seed: int,
+    label: str,
+    name: str,
+    credential_types: dict[str, str],
+    api_key: str | None = None,
 ) -> Environment:
+    """An environment made only from (seed, label): the same label always gives the same
+    environment, its key (unless one is given) and its integrations, whatever else exists."""
     rng = environment_rng(seed, label)
     ids = IdFactory(rng)
-    return Environment(
+    clock = SteppingClock(SEED_EPOCH, timedelta(minutes=7, seconds=13))
+    environment = Environment(
         id=ids.object_id(clock.now()),
         organization_id=organization.id,
         name=name,
         identifier=ids.short_id(),
         api_key=ids.hex_token(32),
         ids=ids,
+        seed_label=label,
     )
+    if api_key is not None:
+        environment.api_key = api_key
+    store.add_environment(environment)
+    backend = IntegrationsBackend(store, catalogue, clock)
+    populate_environment(
+        backend,
+        organization,
+        environment,
+        seed=seed,
+        label=label,
+        credential_types=credential_types,
+    )
+    return environment
 
 
 def populate_environment(

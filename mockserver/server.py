@@ -12,13 +12,15 @@ from mockserver.catalogue import Catalogue, load_catalogue
 from mockserver.clock import Clock
 from mockserver.contract import Contract, load_contract
 from mockserver.contract.operations import Operation, SecurityScheme
+from mockserver.faults import Faults
 from mockserver.idempotency import IdempotencyStore
 from mockserver.integrations.backend import IntegrationsBackend
 from mockserver.integrations.routes import HANDLERS
+from mockserver.journal import Journal
 from mockserver.ratelimit import RateLimiter
-from mockserver.seed import seed_store
+from mockserver.seed import add_seeded_environment, new_organization, seed_store
 from mockserver.settings import Settings
-from mockserver.store import Organization, Store
+from mockserver.store import Environment, Organization, Store
 
 _CREDENTIALS_SCHEMA = "CredentialsDto"
 _CREATE = "IntegrationsController_createIntegration"
@@ -56,22 +58,81 @@ class MockServer:
         self.rate_limiter = (
             RateLimiter(settings.rate_limit, self.clock) if settings.rate_limit else None
         )
+        self.journal = Journal(settings.journal_size, self.catalogue.secure_keys)
+        self.seed = settings.seed
+        self.faults = Faults(self.seed)
+        self._isolated = 0
         self.reset()
 
     def reset(self) -> None:
         """Back to the seeded start: the same organizations, keys and integrations as at boot,
-        with no remembered idempotency keys and full rate-limit buckets."""
+        with no remembered idempotency keys, full rate-limit buckets, no faults and an empty
+        journal."""
         self.idempotency.clear()
+        self.faults = Faults(self.seed)
+        self.journal.clear()
         if self.rate_limiter is not None:
             self.rate_limiter.clear()
         with self.store.lock:
             self.store.clear()
+            self._isolated = 0
             seed_store(
+                self.store, self.catalogue, self.seed, credential_types=self.credential_types
+            )
+
+    def reseed(self, seed: int) -> None:
+        """Start again from another seed."""
+        self.seed = seed
+        self.reset()
+
+    def reset_environment(self, environment: Environment) -> Environment:
+        """Rebuild one environment as it was seeded; the others are left alone."""
+        with self.store.lock:
+            organization = self.store.organizations[environment.organization_id]
+            self.store.remove_environment(environment)
+            label = environment.seed_label or environment.id
+            return add_seeded_environment(
                 self.store,
                 self.catalogue,
-                self.settings.seed,
+                organization,
+                seed=self.seed,
+                label=label,
+                name=environment.name,
                 credential_types=self.credential_types,
+                api_key=environment.api_key,
             )
+
+    def isolated_environment(
+        self, label: str | None = None, *, api_key: str | None = None
+    ) -> Environment:
+        """A new organization with one environment of its own, made from (seed, label) only.
+
+        Nothing else can see or touch it, so tests and CI jobs sharing one server never collide.
+        """
+        with self.store.lock:
+            if label is None:
+                self._isolated += 1
+                label = f"isolated-{self._isolated}"
+            organization = new_organization(self.seed, label=f"org:{label}")
+            self.store.add_organization(organization)
+            return add_seeded_environment(
+                self.store,
+                self.catalogue,
+                organization,
+                seed=self.seed,
+                label=label,
+                name="Development",
+                credential_types=self.credential_types,
+                api_key=api_key,
+            )
+
+    def environment_for_new_key(self, api_key: str) -> Environment:
+        """With --any-key: the environment an unseen API key gets, the same for the same key."""
+        with self.store.lock:
+            existing = self.store.environment_for_key(api_key)
+            if existing is not None:
+                return existing
+            return self.isolated_environment(f"key:{api_key}", api_key=api_key)
 
     @property
     def organizations(self) -> list[Organization]:

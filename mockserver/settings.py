@@ -34,3 +34,10 @@ class Settings:
     rate_limit: str | None = None
     # How many idempotency keys are remembered at most (least recently used go first).
     idempotency_capacity: int = 10_000
+    # How many exchanges the request journal keeps (oldest go first); 0 turns it off.
+    journal_size: int = 1000
+    # An API key the mock has not seen gets a new environment of its own instead of a 401.
+    any_key: bool = False
+    # The admin API under /__mock, and the token it requires (None: no token).
+    admin: bool = True
+    admin_token: str | None = None

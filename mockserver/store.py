@@ -28,6 +28,8 @@ class Environment:
     inbox_connected: bool = False
     # Messages sent this month through Novu's demo providers, by channel (limit route).
     demo_usage: dict[str, int] = field(default_factory=dict)
+    # What the environment was seeded from, so it can be rebuilt on its own.
+    seed_label: str | None = None
 
     def live(self) -> Iterator[Integration]:
         """Integrations not soft-deleted, in creation order (Mongo's natural order)."""
@@ -100,6 +102,14 @@ class Store:
         source.integrations.pop(integration.id, None)
         integration.environment_id = environment_id
         target.integrations[integration.id] = integration
+
+    def remove_environment(self, environment: Environment) -> None:
+        with self.lock:
+            organization = self.organizations[environment.organization_id]
+            organization.environments.pop(environment.id, None)
+            self._by_api_key.pop(environment.api_key, None)
+            for integration_id in environment.integrations:
+                self._integrations.pop(integration_id, None)
 
     def clear(self) -> None:
         with self.lock:

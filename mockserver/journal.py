@@ -1,0 +1,183 @@
+"""The request journal: every exchange the mock answered, newest first, bounded in memory.
+
+Each entry keeps the request, the response, the operation it matched (or the nearest ones when
+it matched none), the time it took and any contract violations. Secrets are masked before an
+entry is stored: the Authorization header, and credential keys Novu treats as secret wherever
+they appear in a body.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import threading
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+MASK = "********"
+
+
+@dataclass
+class Violation:
+    side: str  # "request" or "response"
+    message: str
+
+
+@dataclass
+class JournalEntry:
+    id: int
+    time: str
+    method: str
+    path: str
+    query: dict[str, str]
+    request_headers: dict[str, str]
+    request_body: Any
+    status: int
+    response_headers: dict[str, str]
+    response_body: Any
+    duration_ms: float
+    operation_id: str | None = None
+    environment_id: str | None = None
+    violations: list[Violation] = field(default_factory=list)
+    fault: str | None = None
+    nearest: list[str] = field(default_factory=list)
+
+    @property
+    def matched(self) -> bool:
+        return self.operation_id is not None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        return {
+            "id": data["id"],
+            "time": data["time"],
+            "operationId": data["operation_id"],
+            "environmentId": data["environment_id"],
+            "matched": self.matched,
+            "request": {
+                "method": data["method"],
+                "path": data["path"],
+                "query": data["query"],
+                "headers": data["request_headers"],
+                "body": data["request_body"],
+            },
+            "response": {
+                "status": data["status"],
+                "headers": data["response_headers"],
+                "body": data["response_body"],
+            },
+            "durationMs": round(self.duration_ms, 3),
+            "violations": data["violations"],
+            "fault": data["fault"],
+            "nearest": data["nearest"],
+        }
+
+
+@dataclass(frozen=True)
+class JournalFilter:
+    method: str | None = None
+    path: str | None = None
+    operation_id: str | None = None
+    status: int | None = None
+    environment_id: str | None = None
+    since: str | None = None  # ISO timestamp; entries at or after it
+    matched: bool | None = None
+    with_violations: bool | None = None
+
+    def accepts(self, entry: JournalEntry) -> bool:
+        return (
+            (self.method is None or entry.method == self.method.upper())
+            and (self.path is None or entry.path == self.path)
+            and (self.operation_id is None or entry.operation_id == self.operation_id)
+            and (self.status is None or entry.status == self.status)
+            and (self.environment_id is None or entry.environment_id == self.environment_id)
+            and (self.since is None or entry.time >= self.since)
+            and (self.matched is None or entry.matched == self.matched)
+            and (self.with_violations is None or bool(entry.violations) == self.with_violations)
+        )
+
+
+class Journal:
+    def __init__(self, capacity: int, secret_keys: frozenset[str]) -> None:
+        self.capacity = capacity
+        self._secret_keys = secret_keys
+        self._entries: deque[JournalEntry] = deque(maxlen=capacity)
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    def record(self, entry: JournalEntry) -> None:
+        if self.capacity <= 0:
+            return
+        entry.request_headers = mask_headers(entry.request_headers)
+        entry.response_headers = mask_headers(entry.response_headers)
+        entry.request_body = mask_secrets(entry.request_body, self._secret_keys)
+        entry.response_body = mask_secrets(entry.response_body, self._secret_keys)
+        with self._lock:
+            self._entries.append(entry)
+
+    def entries(self, where: JournalFilter | None = None) -> list[JournalEntry]:
+        """Newest first."""
+        with self._lock:
+            snapshot = list(self._entries)
+        where = where or JournalFilter()
+        return [entry for entry in reversed(snapshot) if where.accepts(entry)]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def mask_headers(headers: dict[str, str]) -> dict[str, str]:
+    masked = {}
+    for name, value in headers.items():
+        if name.lower() in ("authorization", "cookie", "x-mockserver-admin-token"):
+            scheme, _, secret = value.partition(" ")
+            value = f"{scheme} {MASK}{secret[-4:]}" if secret else MASK
+        masked[name] = value
+    return masked
+
+
+def mask_secrets(value: Any, secret_keys: frozenset[str]) -> Any:
+    """A copy of a JSON value with every secret credential key's value masked."""
+    if isinstance(value, dict):
+        return {
+            key: MASK
+            if key in secret_keys and item not in (None, "")
+            else mask_secrets(item, secret_keys)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [mask_secrets(item, secret_keys) for item in value]
+    return value
+
+
+def nearest_operations(
+    method: str, path: str, operations: Iterable[tuple[str, str, str]], limit: int = 3
+) -> list[str]:
+    """The operations whose method and path template look most like an unmatched request.
+
+    `operations` yields (operationId, method, path template). A template's `{param}` segments
+    match any segment, so `/v1/integrations/abc/primary` is close to `.../{integrationId}/...`.
+    """
+    wanted = path.strip("/").split("/")
+    scored = []
+    for operation_id, op_method, template in operations:
+        parts = template.strip("/").split("/")
+        aligned = [
+            part if not (part.startswith("{") and index < len(wanted)) else wanted[index]
+            for index, part in enumerate(parts)
+        ]
+        score = difflib.SequenceMatcher(None, "/".join(wanted), "/".join(aligned)).ratio()
+        if op_method == method.upper():
+            score += 0.25
+        scored.append((score, f"{operation_id} ({op_method} {template})"))
+    scored.sort(key=lambda pair: -pair[0])
+    return [label for _, label in scored[:limit]]
