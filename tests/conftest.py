@@ -14,6 +14,8 @@ from mockserver.app import create_app
 from mockserver.server import MockServer
 from mockserver.settings import Settings, ValidationMode
 
+pytest_plugins = ["pytester"]
+
 
 @dataclass(frozen=True)
 class Keys:
