@@ -317,10 +317,14 @@ def fault_payload(fault: Fault, *, path: str, timestamp: str) -> Any:
 
 
 def _dropped_response() -> Response:
-    """Headers promise a body that never comes: the server closes the connection mid-answer."""
+    """Headers promise a body that never comes: the server closes the connection mid-answer.
+
+    A first, partial chunk makes the WSGI server commit the headers; the exception after it then
+    leaves the server nothing to do but hang up (before any byte it could still turn into a 500).
+    """
 
     def body() -> Iterator[bytes]:
-        yield b""
+        yield b'{"data":'
         raise DroppedConnection("connection dropped by an injected fault")
 
     return Response(
