@@ -6,13 +6,14 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from mockserver.errors import NovuError, error_body
-from mockserver.journal import JournalEntry, nearest_operations
+from mockserver.journal import nearest_operations
 from mockserver.pipeline import (
     JSON_CONTENT_TYPE,
     current_server,
     encode_json,
     handle_operation,
     now_iso,
+    record_exchange,
     request_path,
 )
 from mockserver.server import MockServer
@@ -65,20 +66,10 @@ def _journal_unmatched(
 ) -> None:
     """Requests no operation of the spec matches, with the operations they came closest to."""
     operations = [(op.operation_id, op.method, op.path) for op in server.operations.values()]
-    journal = server.journal
-    journal.record(
-        JournalEntry(
-            id=journal.next_id(),
-            time=now_iso(),
-            method=request.method,
-            path=request.path,
-            query=dict(request.args),
-            request_headers=dict(request.headers),
-            request_body=None,
-            status=status,
-            response_headers={"Content-Type": JSON_CONTENT_TYPE, **headers},
-            response_body=body,
-            duration_ms=0.0,
-            nearest=nearest_operations(request.method, request.path, operations),
-        )
+    record_exchange(
+        server,
+        status=status,
+        response_headers={"Content-Type": JSON_CONTENT_TYPE, **headers},
+        response_body=body,
+        nearest=nearest_operations(request.method, request.path, operations),
     )

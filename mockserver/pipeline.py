@@ -221,25 +221,17 @@ class _Exchange:
         return 500, error_body(NovuError(500, message), path=request_path(), timestamp=now_iso())
 
     def _journal(self, status: int, payload: Any, headers: dict[str, str]) -> None:
-        journal = self.server.journal
-        journal.record(
-            JournalEntry(
-                id=journal.next_id(),
-                time=now_iso(),
-                method=request.method,
-                path=request.path,
-                query=dict(request.args),
-                request_headers=dict(request.headers),
-                request_body=self.body,
-                status=status,
-                response_headers=dict(headers),
-                response_body=payload,
-                duration_ms=(time.perf_counter() - self.started) * 1000,
-                operation_id=self.operation.operation_id,
-                environment_id=self.environment_id,
-                violations=list(self.violations),
-                fault=self.fault.id if self.fault else None,
-            )
+        record_exchange(
+            self.server,
+            status=status,
+            response_headers=headers,
+            response_body=payload,
+            request_body=self.body,
+            duration_ms=(time.perf_counter() - self.started) * 1000,
+            operation_id=self.operation.operation_id,
+            environment_id=self.environment_id,
+            violations=list(self.violations),
+            fault=self.fault.id if self.fault else None,
         )
 
     def _throttle(self, caller: Caller) -> None:
@@ -302,6 +294,36 @@ class _Forced(NovuError):
     def __init__(self, status: int, payload: dict[str, Any]) -> None:
         super().__init__(status, str(payload.get("message", "")))
         self.payload = payload
+
+
+def record_exchange(
+    server: MockServer,
+    *,
+    status: int,
+    response_headers: dict[str, str],
+    response_body: Any,
+    request_body: Any = None,
+    duration_ms: float = 0.0,
+    **details: Any,
+) -> None:
+    """Put the current request and its answer in the journal."""
+    journal = server.journal
+    journal.record(
+        JournalEntry(
+            id=journal.next_id(),
+            time=now_iso(),
+            method=request.method,
+            path=request.path,
+            query=dict(request.args),
+            request_headers=dict(request.headers),
+            request_body=request_body,
+            status=status,
+            response_headers=dict(response_headers),
+            response_body=response_body,
+            duration_ms=duration_ms,
+            **details,
+        )
+    )
 
 
 def fault_payload(fault: Fault, *, path: str, timestamp: str) -> Any:

@@ -91,15 +91,8 @@ class MockServer:
             organization = self.store.organizations[environment.organization_id]
             self.store.remove_environment(environment)
             label = environment.seed_label or environment.id
-            return add_seeded_environment(
-                self.store,
-                self.catalogue,
-                organization,
-                seed=self.seed,
-                label=label,
-                name=environment.name,
-                credential_types=self.credential_types,
-                api_key=environment.api_key,
+            return self._seed_environment(
+                organization, label, environment.name, environment.api_key
             )
 
     def isolated_environment(
@@ -115,16 +108,21 @@ class MockServer:
                 label = f"isolated-{self._isolated}"
             organization = new_organization(self.seed, label=f"org:{label}")
             self.store.add_organization(organization)
-            return add_seeded_environment(
-                self.store,
-                self.catalogue,
-                organization,
-                seed=self.seed,
-                label=label,
-                name="Development",
-                credential_types=self.credential_types,
-                api_key=api_key,
-            )
+            return self._seed_environment(organization, label, "Development", api_key)
+
+    def _seed_environment(
+        self, organization: Organization, label: str, name: str, api_key: str | None
+    ) -> Environment:
+        return add_seeded_environment(
+            self.store,
+            self.catalogue,
+            organization,
+            seed=self.seed,
+            label=label,
+            name=name,
+            credential_types=self.credential_types,
+            api_key=api_key,
+        )
 
     def environment_for_new_key(self, api_key: str) -> Environment:
         """With --any-key: the environment an unseen API key gets, the same for the same key."""

@@ -5,6 +5,7 @@ Nothing here runs per request except the validators' own checks.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -51,7 +52,6 @@ class Operation:
     path_aliases: dict[str, str]
     parameters: tuple[Parameter, ...]
     body_validator: Draft202012Validator | None
-    body_required: bool
     security_schemes: frozenset[str]
     responses: dict[str, ResponseContract] = field(default_factory=dict)
     # False for operations the mock has no handler for: routed (to a 501 naming them) but not
@@ -140,36 +140,29 @@ class OperationIndex:
             return f"<{alias}>"
 
         flask_rule = _PATH_PARAM.sub(flask_variable, path)
+        make = functools.partial(
+            Operation,
+            operation_id=operation_id,
+            method=method.upper(),
+            path=path,
+            flask_rule=flask_rule,
+            path_aliases=aliases,
+        )
         if self._implemented is not None and operation_id not in self._implemented:
-            return Operation(
-                operation_id=operation_id,
-                method=method.upper(),
-                path=path,
-                flask_rule=flask_rule,
-                path_aliases=aliases,
-                parameters=(),
-                body_validator=None,
-                body_required=False,
-                security_schemes=frozenset(),
-                compiled=False,
+            return make(
+                parameters=(), body_validator=None, security_schemes=frozenset(), compiled=False
             )
         parameters = tuple(self._parameter(p, where) for p in raw.get("parameters", []))
-        body_validator, body_required = self._request_body(raw.get("requestBody"), where)
+        body_validator = self._request_body(raw.get("requestBody"), where)
         security = raw.get("security", self._doc.get("security", []))
         names = {name for requirement in security or [] for name in requirement}
         responses = {
             str(status): self._response(str(status), response, where)
             for status, response in (raw.get("responses") or {}).items()
         }
-        return Operation(
-            operation_id=operation_id,
-            method=method.upper(),
-            path=path,
-            flask_rule=flask_rule,
-            path_aliases=aliases,
+        return make(
             parameters=parameters,
             body_validator=body_validator,
-            body_required=body_required,
             security_schemes=frozenset(n for n in names if n in schemes),
             responses=responses,
         )
@@ -184,15 +177,14 @@ class OperationIndex:
             validator=self._compile(schema, f"{where}: parameter {raw['name']}"),
         )
 
-    def _request_body(
-        self, raw: dict[str, Any] | None, where: str
-    ) -> tuple[Draft202012Validator | None, bool]:
+    def _request_body(self, raw: dict[str, Any] | None, where: str) -> Draft202012Validator | None:
+        # A missing body is validated as {} (Express hands the controller {}), so whether the
+        # document calls the body required changes nothing here.
         if raw is None:
-            return None, False
+            return None
         raw = self._resolve(raw)
         schema = _json_media(raw.get("content") or {}).get("schema")
-        validator = self._compile(schema, f"{where}: request body") if schema else None
-        return validator, bool(raw.get("required", False))
+        return self._compile(schema, f"{where}: request body") if schema else None
 
     def _response(self, status: str, raw: dict[str, Any], where: str) -> ResponseContract:
         raw = self._resolve(raw)
