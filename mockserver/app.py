@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import re
+
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
@@ -51,14 +54,36 @@ def _http_error(exc: HTTPException) -> Response:
     else:
         message = exc.description or ""
     headers: dict[str, str] = {}
-    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
-        headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    if isinstance(exc, MethodNotAllowed):
+        headers["Allow"] = ", ".join(_allowed_methods(current_server(), request.path))
     body = error_body(NovuError(status, message), path=request_path(), timestamp=now_iso())
     if not request.path.startswith("/__mock"):
         _journal_unmatched(current_server(), status, body, headers)
     return Response(
         encode_json(body), status=status, headers=headers, content_type=JSON_CONTENT_TYPE
     )
+
+
+def _allowed_methods(server: MockServer, path: str) -> list[str]:
+    """The methods the spec documents for the most specific path template matching `path`.
+
+    `/v1/integrations/active` also fits `/v1/integrations/{integrationId}`; routing prefers the
+    template with fewer parameters, and so does `Allow`.
+    """
+    by_template: dict[str, set[str]] = {}
+    for operation in server.operations.values():
+        by_template.setdefault(operation.path, set()).add(operation.method)
+    matching = [t for t in by_template if _template_pattern(t).fullmatch(path)]
+    if not matching:
+        return []
+    best = min(matching, key=lambda template: template.count("{"))
+    return sorted(by_template[best])
+
+
+@functools.cache
+def _template_pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^}/]+\})", template)
+    return re.compile("".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts))
 
 
 def _journal_unmatched(
