@@ -270,7 +270,8 @@ class _Exchange:
     def _replayed(self, caller: Caller, body: Any) -> bool:
         """Novu's idempotency interceptor: replay a POST/PATCH key's first answer, or claim it."""
         key = request.headers.get(idempotency.HEADER)
-        if key is None or request.method not in idempotency.METHODS:
+        # Novu's interceptor skips a falsy key: an empty header is no key at all.
+        if not key or request.method not in idempotency.METHODS:
             return False
         replay = self.server.idempotency.begin(caller.organization.id, key, body)
         self.headers["Idempotency-Key"] = key

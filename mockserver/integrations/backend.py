@@ -405,9 +405,10 @@ class IntegrationsBackend:
         fields = _Fields(body)
         identifier = fields.required_string("integrationIdentifier")
         subscriber_id = fields.string("subscriberId")
-        if mode == "link_user" and subscriber_id is None:
-            fields.missing("subscriberId")
         fields.raise_if_any()
+        if mode == "link_user" and not subscriber_id:
+            # The body is well-formed; linking a user needs one, which is a rule, not a shape.
+            raise BadRequest("subscriberId is required to link a subscriber's chat identity")
         with self.store.lock:
             integration = self._by_identifier(caller, identifier)
             provider = self.catalogue.get(integration.provider_id)

@@ -115,3 +115,13 @@ def test_rate_limit_headers_and_429(limited):
 def test_rate_limit_is_off_by_default(api):
     response = api.client.get("/v1/integrations", headers={"Authorization": api.authorization})
     assert "RateLimit-Limit" not in response.headers
+
+
+def test_an_empty_key_is_no_key(api):
+    """Novu skips a falsy key; otherwise every POST sending an empty header would share one."""
+    first = api.call("POST", "/v1/integrations", BODY, {"idempotency-key": ""})
+    second = api.call(
+        "POST", "/v1/integrations", {**BODY, "name": "Other"}, {"idempotency-key": ""}
+    )
+    assert (first[0], second[0]) == (201, 201)
+    assert first[1]["data"]["_id"] != second[1]["data"]["_id"]
