@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
+from mockserver.errors import NovuError
 from mockserver.faults import Fault, FaultError
 from mockserver.journal import JournalFilter
 from mockserver.pipeline import JSON_CONTENT_TYPE, current_server, encode_json, fault_payload
@@ -116,7 +117,10 @@ def create_environment() -> Response:
             e.seed_label == label for o in server.organizations for e in o.environments.values()
         ):
             raise AdminError(409, f"an environment already has the label {label!r}")
-        environment = server.isolated_environment(label, api_key=api_key)
+        try:
+            environment = server.isolated_environment(label, api_key=api_key)
+        except NovuError as exc:
+            raise AdminError(exc.status, exc.message) from exc
         organization = server.store.organizations[environment.organization_id]
     return _json(
         {

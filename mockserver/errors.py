@@ -7,11 +7,14 @@ are never wrapped in `{"data": ...}`.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
+CREDENTIALS_FIELD = "credentials"
+SECRET_MASK = "********"
 INTERNAL_ERROR_MESSAGE = "Internal server error, contact support and provide them with the errorId"
 
 
@@ -69,7 +72,8 @@ class FieldProblem:
 
     field: str
     message: str
-    value: Any = None
+    # Kept out of repr: a value may be a secret, and reprs end up in tracebacks and logs.
+    value: Any = dataclasses.field(default=None, repr=False)
     has_value: bool = False
 
 
@@ -88,7 +92,10 @@ class ValidationFailed(Exception):
             if problem.message not in entry["messages"]:
                 entry["messages"].append(problem.message)
             if problem.has_value and "value" not in entry:
-                entry["value"] = problem.value
+                # Whatever a client sent as credentials may be a secret, whatever its shape:
+                # an error never repeats it.
+                under_credentials = problem.field.split(".", 1)[0] == CREDENTIALS_FIELD
+                entry["value"] = SECRET_MASK if under_credentials else problem.value
         return grouped
 
 

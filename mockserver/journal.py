@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-MASK = "********"
+from mockserver.errors import CREDENTIALS_FIELD
+from mockserver.errors import SECRET_MASK as MASK
 
 
 @dataclass
@@ -148,15 +149,18 @@ def mask_headers(headers: dict[str, str]) -> dict[str, str]:
 def mask_secrets(value: Any, secret_keys: frozenset[str]) -> Any:
     """A copy of a JSON value with every secret credential key's value masked."""
     if isinstance(value, dict):
-        return {
-            key: MASK
-            if key in secret_keys and item not in (None, "")
-            else mask_secrets(item, secret_keys)
-            for key, item in value.items()
-        }
+        return {key: _masked_item(key, item, secret_keys) for key, item in value.items()}
     if isinstance(value, list):
         return [mask_secrets(item, secret_keys) for item in value]
     return value
+
+
+def _masked_item(key: str, item: Any, secret_keys: frozenset[str]) -> Any:
+    if key in secret_keys and item not in (None, ""):
+        return MASK
+    if key == CREDENTIALS_FIELD and item is not None and not isinstance(item, dict):
+        return MASK  # credentials that are not an object: a secret pasted in the wrong place
+    return mask_secrets(item, secret_keys)
 
 
 def nearest_operations(

@@ -12,6 +12,7 @@ from mockserver.catalogue import Catalogue, load_catalogue
 from mockserver.clock import Clock
 from mockserver.contract import Contract, load_contract
 from mockserver.contract.operations import Operation, SecurityScheme
+from mockserver.errors import NovuError
 from mockserver.faults import Faults
 from mockserver.idempotency import IdempotencyStore
 from mockserver.integrations.backend import IntegrationsBackend
@@ -103,6 +104,13 @@ class MockServer:
         Nothing else can see or touch it, so tests and CI jobs sharing one server never collide.
         """
         with self.store.lock:
+            count = sum(len(o.environments) for o in self.store.organizations.values())
+            if count >= self.settings.max_environments:
+                raise NovuError(
+                    503,
+                    f"mockserver already holds {count} environments, its maximum "
+                    "(max_environments); reset it (POST /__mock/reset) to make room",
+                )
             if label is None:
                 self._isolated += 1
                 label = f"isolated-{self._isolated}"

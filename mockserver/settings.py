@@ -38,6 +38,9 @@ class Settings:
     journal_size: int = 1000
     # An API key the mock has not seen gets a new environment of its own instead of a 401.
     any_key: bool = False
+    # At most this many environments (seeded, isolated and --any-key ones together), so a long
+    # run with ever-new keys cannot grow memory without bound.
+    max_environments: int = 5000
     # The admin API under /__mock, and the token it requires (None: no token).
     admin: bool = True
     admin_token: str | None = None

@@ -6,10 +6,11 @@ import os
 import re
 import subprocess
 import sys
-import time
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,11 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(*args: str, env: dict[str, str] | None = None) -> Iterator[LiveServer]:
+def live_server(
+    *args: str, env: dict[str, str] | None = None, capture: Path | None = None
+) -> Iterator[LiveServer]:
+    """Run the server for the duration of the block. Its output is drained all along (a full
+    pipe would stall it) and, with `capture`, written to that file when it stops."""
     command = [sys.executable, "-m", "mockserver", "serve", "--port", "0", *args]
     process = subprocess.Popen(
         command,
@@ -31,17 +36,21 @@ def live_server(*args: str, env: dict[str, str] | None = None) -> Iterator[LiveS
         text=True,
         env={**os.environ, **(env or {})},
     )
-    try:
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def drain() -> None:
         assert process.stdout is not None
-        lines: list[str] = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line:
-                break
+        for line in process.stdout:
             lines.append(line)
             if "Production" in line and "ApiKey" in line:
-                break
+                ready.set()
+        ready.set()
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        ready.wait(timeout=60)
         banner = "".join(lines)
         url = re.search(r"listening on (http://\S+)", banner)
         keys = re.findall(r"Authorization: ApiKey (\w+)", banner)
@@ -54,3 +63,6 @@ def live_server(*args: str, env: dict[str, str] | None = None) -> Iterator[LiveS
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        reader.join(timeout=5)
+        if capture is not None:
+            capture.write_text("".join(lines))

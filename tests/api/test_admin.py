@@ -290,3 +290,15 @@ def test_any_key_gives_each_unseen_key_its_own_environment():
 def test_without_any_key_unknown_keys_are_401(client):
     response = client.get("/v1/integrations", headers={"Authorization": "ApiKey ci-job-alpha"})
     assert (response.status_code, response.get_json()["message"]) == (401, "API Key not found")
+
+
+def test_environments_are_capped():
+    client = fresh(any_key=True, max_environments=4).test_client()
+    assert Api(client, "ApiKey job-1").call("GET", "/v1/integrations")[0] == 200
+    assert Api(client, "ApiKey job-2").call("GET", "/v1/integrations")[0] == 200
+    status, body = Api(client, "ApiKey job-3").call("GET", "/v1/integrations")
+    assert status == 503 and "its maximum" in body["message"]
+    assert Api(client, "ApiKey job-1").call("GET", "/v1/integrations")[0] == 200
+    assert client.post("/__mock/environments", json={}).status_code == 503
+    client.post("/__mock/reset")
+    assert Api(client, "ApiKey job-3").call("GET", "/v1/integrations")[0] == 200
