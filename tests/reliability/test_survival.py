@@ -1,0 +1,124 @@
+"""Clients that misbehave on the wire: the server recovers and the state is intact.
+
+Every connection goes to the test's own server on loopback; every loop is bounded in count and
+time.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from tests.live import LiveServer, live_server
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture
+def server() -> Iterator[LiveServer]:
+    with live_server("--validation", "strict", "--threads", "4") as running:
+        yield running
+
+
+def address(server: LiveServer) -> tuple[str, int]:
+    parts = urlsplit(server.url)
+    assert parts.hostname and parts.port
+    return parts.hostname, parts.port
+
+
+def state(server: LiveServer) -> bytes:
+    return httpx.get(f"{server.url}/__mock/state").content
+
+
+def still_answers(server: LiveServer) -> None:
+    response = httpx.get(
+        f"{server.url}/v1/integrations",
+        headers={"Authorization": f"ApiKey {server.development_key}"},
+        timeout=10,
+    )
+    assert response.status_code == 200
+    assert len(response.json()["data"]) >= 13
+
+
+def request_head(server: LiveServer, length: int) -> bytes:
+    return (
+        "POST /v1/integrations HTTP/1.1\r\n"
+        f"Host: {address(server)[0]}\r\n"
+        f"Authorization: ApiKey {server.development_key}\r\n"
+        "Content-Type: application/json\r\n"
+        f"Content-Length: {length}\r\n\r\n"
+    ).encode()
+
+
+def test_clients_that_hang_up_half_way_through_the_body_change_nothing(server: LiveServer):
+    before = state(server)
+    for _ in range(50):
+        with socket.create_connection(address(server), timeout=5) as raw:
+            raw.sendall(request_head(server, 1000) + b'{"providerId": "ses", "name": "ha')
+    time.sleep(0.5)
+    assert state(server) == before
+    still_answers(server)
+
+
+def test_clients_that_hang_up_before_reading_the_answer(server: LiveServer):
+    httpx.post(f"{server.url}/__mock/faults", json={"latencyMs": 100, "times": 20})
+    body = b'{"providerId": "ses", "channel": "email", "name": "Abandoned"}'
+    for _ in range(20):
+        with socket.create_connection(address(server), timeout=5) as raw:
+            raw.sendall(request_head(server, len(body)) + body)
+    time.sleep(3)  # every abandoned request has been handled by now
+    still_answers(server)
+    listed = httpx.get(
+        f"{server.url}/v1/integrations",
+        headers={"Authorization": f"ApiKey {server.development_key}"},
+    ).json()
+    # Complete requests are carried out even if nobody reads the answer; none twice.
+    assert [i["name"] for i in listed["data"]].count("Abandoned") == 20
+
+
+def test_a_slowloris_does_not_starve_other_clients(server: LiveServer):
+    slow = []
+    try:
+        for _ in range(60):
+            raw = socket.create_connection(address(server), timeout=5)
+            raw.sendall(b"GET /v1/integrations HTTP/1.1\r\nHost: x\r\n")
+            slow.append(raw)
+        answered = []
+        deadline = time.monotonic() + 4
+        while time.monotonic() < deadline:
+            for raw in slow:
+                raw.sendall(b"X-Dribble: 1\r\n")  # never finishing the header block
+            started = time.monotonic()
+            still_answers(server)
+            answered.append(time.monotonic() - started)
+            time.sleep(0.2)
+        assert len(answered) >= 5
+    finally:
+        for raw in slow:
+            raw.close()
+    still_answers(server)
+
+
+def test_a_burst_far_beyond_capacity_is_absorbed(server: LiveServer):
+    before = state(server)
+    auth = {"Authorization": f"ApiKey {server.development_key}"}
+
+    def hit(_: int) -> int:
+        try:
+            return httpx.get(f"{server.url}/v1/integrations", headers=auth, timeout=30).status_code
+        except httpx.TransportError:
+            return 0  # refused or reset under the burst: allowed, as long as it recovers
+
+    with ThreadPoolExecutor(96) as pool:
+        statuses = Counter(pool.map(hit, range(800)))
+    assert not [status for status in statuses if status >= 500], statuses
+    assert statuses[200] >= 700, statuses
+    still_answers(server)
+    assert state(server) == before
