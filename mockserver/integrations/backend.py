@@ -253,14 +253,23 @@ class IntegrationsBackend:
 
     def _apply_update(self, integration: Integration, changes: dict[str, Any]) -> None:
         was_active = integration.active
-        if "environment_id" in changes:
-            target = changes.pop("environment_id")
-            if target != integration.environment_id:
-                self.store.move(integration, target)
+        moved_from = None
+        target = changes.pop("environment_id", integration.environment_id)
+        if target != integration.environment_id:
+            moved_from = integration.environment_id
+            self.store.move(integration, target)
         for attribute, value in changes.items():
             setattr(integration, attribute, value)
         integration.updated_at = self.clock.now()
         has_primary = integration.channel in self.catalogue.channels_with_primary
+        if has_primary and moved_from is not None:
+            # The source closes the gap; in the target the integration is a newcomer: ranked,
+            # never primary (the target may have one already). A (de)activation in the same
+            # update is handled just below instead.
+            self._renumber(moved_from, integration.organization_id, integration.channel)
+            if was_active and integration.active:
+                integration.primary = False
+                self._place_newly_active(integration, may_become_primary=False)
         if has_primary and "active" in changes and changes["active"] != was_active:
             if integration.active:
                 # Activation ranks the integration but never makes it primary by itself.

@@ -404,3 +404,14 @@ def test_webhook_status_rules(world):
     )
     with pytest.raises(BadRequest, match="Webhook for slack-chat is not supported yet"):
         backend.webhook_support_status(dev, slack.id)
+
+
+def test_moving_a_primary_keeps_one_primary_and_tidy_ranks_in_both_environments(world):
+    backend, dev, prod, session = world
+    moved = email(backend, dev, "A")
+    email(backend, dev, "B")
+    email(backend, prod, "P")
+    backend.update(session, moved.id, {"_environmentId": prod.environment.id})
+    # The source renumbers without electing; the target keeps its primary, the newcomer ranks.
+    assert ranks(backend, dev, "email") == [("B", False, 1)]
+    assert ranks(backend, prod, "email") == [("P", True, 2), ("A", False, 1)]
