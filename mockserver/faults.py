@@ -9,8 +9,18 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from mockserver.contract.operations import Operation
+from mockserver.errors import (
+    FieldProblem,
+    NovuError,
+    ValidationFailed,
+    error_body,
+    validation_error_body,
+)
 
 
 class DroppedConnection(Exception):
@@ -111,6 +121,46 @@ def parse_fault(raw: Any, fault_id: str) -> Fault:
     )
 
 
+def fault_payload(fault: Fault, *, path: str, timestamp: str) -> Any:
+    """The body a fault answers with: its own, or the Novu-shaped error for its status."""
+    if fault.body is not None:
+        return fault.body
+    assert fault.status is not None
+    message = fault.message or f"Injected fault {fault.id}"
+    if fault.status == 422:
+        failure = ValidationFailed([FieldProblem("general", message)], message=message)
+        return validation_error_body(failure, path=path, timestamp=timestamp)
+    return error_body(NovuError(fault.status, message), path=path, timestamp=timestamp)
+
+
+def _check_against_contract(fault: Fault, implemented: list[Operation]) -> None:
+    """A fault may only make an operation answer what its contract declares."""
+    if fault.operation_id == "*":
+        targets = implemented
+    else:
+        targets = [op for op in implemented if op.operation_id == fault.operation_id]
+        if not targets:
+            names = ", ".join(sorted(op.operation_id for op in implemented))
+            raise FaultError(f"unknown operationId {fault.operation_id!r}; one of: {names}")
+    if fault.status is None:
+        return
+    body = fault_payload(fault, path="/", timestamp="1970-01-01T00:00:00.000Z")
+    for operation in targets:
+        contract = operation.response_for(fault.status)
+        if contract is None:
+            raise FaultError(f"status {fault.status} is not declared for {operation.operation_id}")
+        problems = (
+            [e.message for e in contract.validator.iter_errors(body)]
+            if (contract.validator is not None)
+            else []
+        )
+        if problems:
+            raise FaultError(
+                f"the fault's body breaks the contract of {operation.operation_id} "
+                f"{fault.status}: {'; '.join(problems)}"
+            )
+
+
 class Faults:
     def __init__(self, seed: int) -> None:
         self._faults: list[Fault] = []
@@ -118,15 +168,18 @@ class Faults:
         self._lock = threading.Lock()
         self._next = 1
 
-    def add(self, raw: Any) -> Fault:
+    def add(self, raw: Any, operations: Iterable[Operation]) -> Fault:
+        """Parse a fault, check it against the operations it targets, and start it.
+
+        Raises FaultError, naming what is wrong, for a definition that does not parse or whose
+        answer would break the contract.
+        """
         with self._lock:
             fault = parse_fault(raw, f"fault-{self._next}")
+            _check_against_contract(fault, [op for op in operations if op.compiled])
             self._next += 1
-            return fault
-
-    def install(self, fault: Fault) -> None:
-        with self._lock:
             self._faults.append(fault)
+            return fault
 
     def list(self) -> list[Fault]:
         with self._lock:

@@ -33,14 +33,13 @@ from mockserver.contract.operations import Operation
 from mockserver.errors import (
     INTERNAL_ERROR_MESSAGE,
     BadRequest,
-    FieldProblem,
     NovuError,
     Unauthorized,
     ValidationFailed,
     error_body,
     validation_error_body,
 )
-from mockserver.faults import DroppedConnection, Fault
+from mockserver.faults import DroppedConnection, Fault, fault_payload
 from mockserver.integrations.routes import HANDLERS, Exchange
 from mockserver.journal import JournalEntry, Violation
 from mockserver.ratelimit import too_many_requests
@@ -65,7 +64,7 @@ def handle_operation(**variables: str) -> Response:
     assert request.url_rule is not None
     operation = server.operations[request.url_rule.endpoint]
     if not operation.compiled:
-        return _not_implemented(operation)
+        return _not_implemented(server, operation)
     exchange = _Exchange(server, operation)
     fault = server.faults.pick(operation.operation_id)
     if fault is not None:
@@ -75,8 +74,6 @@ def handle_operation(**variables: str) -> Response:
     if exchange.status == 0:
         try:
             exchange.run({operation.path_aliases[name]: v for name, v in variables.items()})
-        except _Forced as forced:
-            exchange.fail(forced.status, forced.payload)
         except ValidationFailed as failure:
             exchange.headers.update(failure.headers)
             exchange.fail(
@@ -122,7 +119,8 @@ class _Exchange:
         self.environment_id = caller.environment.id
         _check_scheme(server, operation, caller)
         self._throttle(caller)
-        self._preferred_error()
+        if self._preferred_error():
+            return
         if body is None and operation.body_validator is not None:
             body = {}  # Express hands an absent JSON body to the controller as {}
         if self._replayed(caller, body):
@@ -142,9 +140,8 @@ class _Exchange:
                     Violation("request", f"{p.field}: {p.message}") for p in failure.problems
                 )
                 raise
-        handler = HANDLERS.get(operation.operation_id)
-        if handler is None:
-            raise NovuError(501, f"Operation {operation.operation_id} is not implemented")
+        # Only operations with a handler are compiled (the others answer 501 before this).
+        handler = HANDLERS[operation.operation_id]
         # The handler writes the state and reads it back into the answer; holding the lock for
         # both means no concurrent write can tear an answer half-way through.
         with server.store.lock:
@@ -244,28 +241,29 @@ class _Exchange:
         if not decision.allowed:
             raise too_many_requests(decision.headers)
 
-    def _preferred_error(self) -> None:
+    def _preferred_error(self) -> bool:
         """`Prefer: code=NNN`, as Prism users know it: answer with that declared error."""
         match = _PREFER_CODE.search(f" {request.headers.get('Prefer', '')} ")
         if match is None:
-            return
+            return False
         code = int(match.group(1))
         if code < 400:
-            return  # success statuses are what the operation answers anyway
+            return False  # success statuses are what the operation answers anyway
         declared = self.operation.responses
         if str(code) not in declared:
             raise BadRequest(
                 f"Prefer: code={code} is not a status declared for "
                 f"{self.operation.operation_id} (declared: {', '.join(sorted(declared))})"
             )
-        forced = Fault(
+        self.fault = Fault(
             id="prefer",
             operation_id=self.operation.operation_id,
             status=code,
             message=f"Forced by Prefer: code={code}",
         )
-        self.fault = forced
-        raise _Forced(code, fault_payload(forced, path=request_path(), timestamp=now_iso()))
+        self.status = code
+        self.payload = fault_payload(self.fault, path=request_path(), timestamp=now_iso())
+        return True
 
     def _replayed(self, caller: Caller, body: Any) -> bool:
         """Novu's idempotency interceptor: replay a POST/PATCH key's first answer, or claim it."""
@@ -287,14 +285,6 @@ class _Exchange:
             organization_id, key = self._claimed_key
             self.server.idempotency.complete(organization_id, key, self.status, self.payload)
             self._claimed_key = None
-
-
-class _Forced(NovuError):
-    """Carries a ready-made forced answer through the error path."""
-
-    def __init__(self, status: int, payload: dict[str, Any]) -> None:
-        super().__init__(status, str(payload.get("message", "")))
-        self.payload = payload
 
 
 def record_exchange(
@@ -327,18 +317,6 @@ def record_exchange(
     )
 
 
-def fault_payload(fault: Fault, *, path: str, timestamp: str) -> Any:
-    """The body a fault answers with: its own, or the Novu-shaped error for its status."""
-    if fault.body is not None:
-        return fault.body
-    assert fault.status is not None
-    message = fault.message or f"Injected fault {fault.id}"
-    if fault.status == 422:
-        failure = ValidationFailed([FieldProblem("general", message)], message=message)
-        return validation_error_body(failure, path=path, timestamp=timestamp)
-    return error_body(NovuError(fault.status, message), path=path, timestamp=timestamp)
-
-
 def _dropped_response() -> Response:
     """Headers promise a body that never comes: the server closes the connection mid-answer.
 
@@ -355,7 +333,7 @@ def _dropped_response() -> Response:
     )
 
 
-def _not_implemented(operation: Operation) -> Response:
+def _not_implemented(server: MockServer, operation: Operation) -> Response:
     """An operation of the document the mock has no rules for (Novu's whole-API document has
     many): a 501 that names it, outside the contract checks since the mock cannot honour it."""
     error = NovuError(
@@ -364,7 +342,15 @@ def _not_implemented(operation: Operation) -> Response:
         f"({operation.method} {operation.path})",
     )
     body = error_body(error, path=request_path(), timestamp=now_iso())
-    return Response(encode_json(body), status=501, content_type=JSON_CONTENT_TYPE)
+    headers = {"Content-Type": JSON_CONTENT_TYPE}
+    record_exchange(
+        server,
+        status=501,
+        response_headers=headers,
+        response_body=body,
+        operation_id=operation.operation_id,
+    )
+    return Response(encode_json(body), status=501, headers=headers)
 
 
 def _check_scheme(server: MockServer, operation: Operation, caller: Caller) -> None:

@@ -228,16 +228,8 @@ class NovuMock:
             ]
 
     def add_fault(self, **fault: Any) -> dict[str, Any]:
-        from mockserver.admin import AdminError, _check_fault_against_contract
-
-        created = self.server.faults.add(fault)
-        with self.app.test_request_context():
-            try:
-                _check_fault_against_contract(created)
-            except AdminError as exc:
-                raise ValueError(exc.message) from exc
-        self.server.faults.install(created)
-        return created.to_json()
+        """Start a fault, as POST /__mock/faults does (FaultError, a ValueError, if refused)."""
+        return self.server.faults.add(fault, self.server.operations.values()).to_json()
 
     def _session(self) -> Caller:
         store = self.server.store

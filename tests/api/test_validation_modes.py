@@ -138,3 +138,22 @@ def test_spec_option_replaces_the_contract(tmp_path: Path):
     response = create(app)
     assert response.status_code == 500
     assert "status 201 is not declared" in response.get_json()["message"]
+
+
+def test_novus_own_document_routes_the_rest_of_its_api_to_a_501_naming_it():
+    from tests.reference import novu_openapi
+
+    app = app_with(ValidationMode.STRICT, spec_path=novu_openapi())
+    client = app.test_client()
+    auth = {"Authorization": f"ApiKey {development_key(app)}"}
+    response = client.get("/v2/topics/weekly-digest", headers=auth)
+    assert response.status_code == 501
+    assert response.get_json()["message"] == (
+        "mockserver does not implement TopicsController_getTopic (GET /v2/topics/{topicKey})"
+    )
+    (entry,) = app.extensions["mockserver"].journal.entries()
+    assert (entry.status, entry.operation_id) == (501, "TopicsController_getTopic")
+    # The integrations it hides from its document are still served, from the bundled spec.
+    hidden = client.get("/v1/integrations/webhook/provider/nope/status", headers=auth)
+    assert hidden.get_json()["message"] == "Integration for nope was not found"
+    assert client.get("/v1/integrations", headers=auth).status_code == 200
