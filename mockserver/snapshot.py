@@ -91,6 +91,7 @@ SCHEMA = Draft202012Validator(
                                     "name": {"type": "string"},
                                     "identifier": {"type": "string"},
                                     "apiKey": {"type": "string"},
+                                    "seedLabel": {"type": ["string", "null"]},
                                     "inboxConnected": {"type": "boolean"},
                                     "demoUsage": {
                                         "type": "object",
@@ -139,6 +140,7 @@ def _export_environment(environment: Environment) -> dict[str, Any]:
         "name": environment.name,
         "identifier": environment.identifier,
         "apiKey": environment.api_key,
+        "seedLabel": environment.seed_label,
         "inboxConnected": environment.inbox_connected,
         "demoUsage": dict(environment.demo_usage),
         "ids": environment.ids.state(),
@@ -191,6 +193,7 @@ def _import_organization(raw: dict[str, Any]) -> Organization:
             identifier=env_raw["identifier"],
             api_key=env_raw["apiKey"],
             ids=ids,
+            seed_label=env_raw.get("seedLabel"),
             inbox_connected=env_raw.get("inboxConnected", False),
             demo_usage=dict(env_raw.get("demoUsage", {})),
         )

@@ -36,7 +36,7 @@ def shared_app() -> Flask:
 @pytest.fixture
 def app(shared_app: Flask) -> Iterator[Flask]:
     server: MockServer = shared_app.extensions["mockserver"]
-    server.reset()
+    server.reseed(server.settings.seed)  # a test may have switched the seed through the API
     yield shared_app
 
 

@@ -302,3 +302,17 @@ def test_environments_are_capped():
     assert client.post("/__mock/environments", json={}).status_code == 503
     client.post("/__mock/reset")
     assert Api(client, "ApiKey job-3").call("GET", "/v1/integrations")[0] == 200
+
+
+def test_an_imported_environment_resets_to_its_own_seeded_start():
+    source = fresh().test_client()
+    target = fresh(seed=99).test_client()
+    target.put("/__mock/state", json=source.get("/__mock/state").get_json())
+    environment = source.get("/__mock/environments").get_json()["organizations"][0]["environments"][
+        0
+    ]
+    development = Api(target, f"ApiKey {environment['apiKey']}")
+    seeded = development.integrations()
+    development.create(providerId="ses", channel="email")
+    target.post("/__mock/reset", json={"environmentId": environment["_id"]})
+    assert development.integrations() == seeded
