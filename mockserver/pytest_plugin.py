@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from mockserver.snapshot import import_state
 
 MARKER = "novu_mock"
 _HANDLES = pytest.StashKey[list["NovuMock"]]()
+_IN_PROCESS = pytest.StashKey["NovuMock"]()
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,6 @@ class NovuMock:
     dashboard_token: str
     url: str | None = None
     violations_expected: bool = False
-    _watermark: int = field(default=0, repr=False)
 
     @property
     def server(self) -> MockServer:
@@ -142,7 +142,8 @@ class NovuMock:
 
     def _entries(self, **filters: Any) -> list[JournalEntry]:
         where = JournalFilter(**filters)
-        return [e for e in self.server.journal.entries(where) if e.id > self._watermark]
+        # Each test starts from a reset, which empties the journal: all of it is this test's.
+        return self.server.journal.entries(where)
 
     def calls(self, operation_id: str) -> list[dict[str, Any]]:
         return self.requests(operation_id=operation_id)
@@ -321,9 +322,6 @@ def novu_mock_app(request: pytest.FixtureRequest, _novu_mock_servers: _Servers) 
     app = _novu_mock_servers.app(config)
     request.node.stash[_IN_PROCESS] = _prepare(app, config, request.node, expect)
     return app
-
-
-_IN_PROCESS = pytest.StashKey[NovuMock]()
 
 
 @pytest.fixture
