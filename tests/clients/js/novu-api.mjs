@@ -116,6 +116,7 @@ const status = await fetch(`${serverURL}/v1/integrations/webhook/provider/${crea
   headers: { Authorization: `ApiKey ${secretKey}` },
 });
 assert.equal(status.status, 404); // deleted above: Novu's 404 for a missing integration
+assert.equal((await status.json()).message, `Integration for ${created.id} was not found`);
 exercised.push("webhook provider status (raw)");
 
 console.log(JSON.stringify({ sdk: "@novu/api", exercised, errors }));
