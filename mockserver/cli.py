@@ -23,6 +23,8 @@ MAX_BUFFERED_BODY = 64 * 1024 * 1024
 
 
 def _env(name: str, default: str | None = None) -> str | None:
+    """An option's default from MOCKSERVER_<NAME>. Kept as text: argparse converts a string
+    default with the option's type, so a bad value gets the same usage error as a bad flag."""
     return os.environ.get(f"MOCKSERVER_{name}", default)
 
 
@@ -41,13 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--port",
         type=int,
-        default=int(_env("PORT", str(DEFAULT_PORT)) or 0),
+        default=_env("PORT", str(DEFAULT_PORT)),
         help="port to listen on; 0 picks a free one (default 4010)",
     )
     serve.add_argument(
         "--seed",
         type=int,
-        default=int(_env("SEED", str(DEFAULT_SEED)) or 0),
+        default=_env("SEED", str(DEFAULT_SEED)),
         help="seed for the generated data: the same seed gives the same data",
     )
     serve.add_argument(
@@ -93,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--journal-size",
         type=int,
-        default=int(_env("JOURNAL_SIZE", "1000") or 0),
+        default=_env("JOURNAL_SIZE", "1000"),
         help="exchanges the request journal keeps (default 1000; 0 turns it off)",
     )
     serve.add_argument("--no-admin", action="store_true", help="turn the /__mock admin API off")
@@ -105,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--threads",
         type=int,
-        default=int(_env("THREADS", "8") or 8),
+        default=_env("THREADS", "8"),
         help="worker threads of the WSGI server (default 8)",
     )
     diff = commands.add_parser(
@@ -190,8 +192,21 @@ def banner(mock: object, url: str) -> str:
     return "\n".join(lines)
 
 
+def parse_args(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    args = parser.parse_args(argv)
+    # argparse checks `choices` on the command line only, not on defaults from the environment.
+    if args.command == "serve":
+        for option, value, allowed in (
+            ("--validation", args.validation, [m.value for m in ValidationMode]),
+            ("--rate-limit", args.rate_limit, [*TIERS, None]),
+        ):
+            if value not in allowed:
+                parser.error(f"argument {option}: invalid choice: {value!r}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(build_parser(), argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
