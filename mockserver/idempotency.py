@@ -98,11 +98,6 @@ class IdempotencyStore:
                 entry.payload = payload
                 entry.expires = self._clock.now() + RESULT_TTL
 
-    def abandon(self, organization_id: str, key: str) -> None:
-        """Forget a claim whose request never produced an answer worth replaying."""
-        with self._lock:
-            self._entries.pop((organization_id, key), None)
-
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
