@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from mockserver import wsgi_servers
 from mockserver.contract import DocumentError
 from mockserver.ratelimit import TIERS
 from mockserver.seed import DEFAULT_SEED
@@ -17,9 +18,6 @@ from mockserver.settings import Settings, ValidationMode
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4010
-# Waitress buffers whole bodies before the app sees them; this bounds that buffer. Novu's own
-# 100 kB limit for the integrations routes is applied by the app, with Novu's 413 body.
-MAX_BUFFERED_BODY = 64 * 1024 * 1024
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -105,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="require this token (Authorization: Bearer ...) on the /__mock admin API",
     )
     serve.add_argument(
+        "--server",
+        choices=wsgi_servers.SERVERS,
+        default=_env("SERVER", "granian"),
+        help="WSGI server: granian (Rust, fastest; default) or waitress (pure Python)",
+    )
+    serve.add_argument(
         "--threads",
         type=int,
         default=_env("THREADS", "8"),
@@ -127,8 +131,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def serve(args: argparse.Namespace) -> int:
-    from waitress.server import create_server
-
     from mockserver.app import create_app
 
     settings = Settings(
@@ -149,31 +151,24 @@ def serve(args: argparse.Namespace) -> int:
     except DocumentError as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
-    server = create_server(
+    mock = app.extensions["mockserver"]
+    listen = wsgi_servers.Listen(host=args.host, port=args.port, threads=args.threads)
+    wsgi_servers.run(
+        args.server,
         app,
-        host=args.host,
-        port=args.port,
-        threads=args.threads,
-        max_request_body_size=MAX_BUFFERED_BODY,
-        ident="mockserver",
+        listen,
+        lambda url: print(banner(mock, url, args.server, args.threads), flush=True),
     )
-    url = f"http://{args.host}:{server.effective_port}"  # type: ignore[union-attr]
-    print(banner(app.extensions["mockserver"], url), flush=True)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
     return 0
 
 
-def banner(mock: object, url: str) -> str:
+def banner(mock: object, url: str, server: str, threads: int) -> str:
     from mockserver.server import MockServer
 
     assert isinstance(mock, MockServer)
     lines = [
         f"mockserver listening on {url}",
+        f"  server: {server}, {threads} threads",
         f"  spec: {mock.contract.spec_path} ({len(mock.contract.operations)} operations)",
         f"  structure: {mock.contract.structure.source} ({mock.contract.structure.rendering})",
         *(
@@ -199,6 +194,7 @@ def parse_args(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> a
         for option, value, allowed in (
             ("--validation", args.validation, [m.value for m in ValidationMode]),
             ("--rate-limit", args.rate_limit, [*TIERS, None]),
+            ("--server", args.server, list(wsgi_servers.SERVERS)),
         ):
             if value not in allowed:
                 parser.error(f"argument {option}: invalid choice: {value!r}")

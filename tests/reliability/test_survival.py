@@ -21,9 +21,10 @@ from tests.live import LiveServer, live_server
 pytestmark = pytest.mark.live
 
 
-@pytest.fixture
-def server() -> Iterator[LiveServer]:
-    with live_server("--validation", "strict", "--threads", "4") as running:
+@pytest.fixture(params=["granian", "waitress"])
+def server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    options = ("--validation", "strict", "--threads", "4", "--server", request.param)
+    with live_server(*options) as running:
         yield running
 
 
@@ -79,8 +80,19 @@ def test_clients_that_hang_up_before_reading_the_answer(server: LiveServer):
         f"{server.url}/v1/integrations",
         headers={"Authorization": f"ApiKey {server.development_key}"},
     ).json()
-    # Complete requests are carried out even if nobody reads the answer; none twice.
-    assert [i["name"] for i in listed["data"]].count("Abandoned") == 20
+    created = [i["name"] for i in listed["data"]].count("Abandoned")
+    handled = httpx.get(
+        f"{server.url}/__mock/requests/count",
+        params={"operationId": "IntegrationsController_createIntegration"},
+    ).json()["count"]
+    # A request the app started is carried out to the end even if nobody reads the answer, and
+    # none twice. Waitress runs every complete request; granian discards one still queued for a
+    # thread when its client has already gone (as nginx does, its 499), so it may run fewer.
+    assert created == handled
+    if "server: waitress" in server.banner:
+        assert created == 20
+    else:
+        assert 10 <= created <= 20
 
 
 def test_a_slowloris_does_not_starve_other_clients(server: LiveServer):
