@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta
 
 
+# Every answer formats each integration's timestamps, and they rarely change: strftime was a
+# tenth of the time of a list answer before this cache.
+@functools.lru_cache(maxsize=65536)
 def iso_timestamp(moment: datetime) -> str:
     """Format like JavaScript's `Date.toISOString()`, which is what Novu puts on the wire."""
-    return (
-        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    )
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    # isoformat is several times faster than strftime; "+00:00" becomes JavaScript's "Z".
+    return moment.isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def parse_timestamp(text: str) -> datetime:

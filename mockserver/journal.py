@@ -44,6 +44,7 @@ class JournalEntry:
     violations: list[Violation] = field(default_factory=list)
     fault: str | None = None
     nearest: list[str] = field(default_factory=list)
+    masked: bool = field(default=True, repr=False)
 
     @property
     def matched(self) -> bool:
@@ -117,19 +118,31 @@ class Journal:
     def record(self, entry: JournalEntry) -> None:
         if self.capacity <= 0:
             return
-        entry.request_headers = mask_headers(entry.request_headers)
-        entry.response_headers = mask_headers(entry.response_headers)
-        entry.request_body = mask_secrets(entry.request_body, self._secret_keys)
-        entry.response_body = mask_secrets(entry.response_body, self._secret_keys)
+        # Secrets are masked when an entry is first read, not here: most entries are never read,
+        # and masking a long list answer cost more than answering it. The bodies and headers
+        # are the exchange's own, never changed after it, and nothing reads an entry except
+        # through entries().
+        entry.masked = False
         with self._lock:
             self._entries.append(entry)
 
     def entries(self, where: JournalFilter | None = None) -> list[JournalEntry]:
-        """Newest first."""
+        """Newest first, every secret masked."""
         with self._lock:
             snapshot = list(self._entries)
         where = where or JournalFilter()
-        return [entry for entry in reversed(snapshot) if where.accepts(entry)]
+        chosen = [entry for entry in reversed(snapshot) if where.accepts(entry)]
+        for entry in chosen:
+            if not entry.masked:
+                self._mask(entry)
+        return chosen
+
+    def _mask(self, entry: JournalEntry) -> None:
+        entry.request_headers = mask_headers(entry.request_headers)
+        entry.response_headers = mask_headers(entry.response_headers)
+        entry.request_body = mask_secrets(entry.request_body, self._secret_keys)
+        entry.response_body = mask_secrets(entry.response_body, self._secret_keys)
+        entry.masked = True
 
     def clear(self) -> None:
         with self._lock:

@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 from flask import Response, current_app, request
 
 from mockserver import idempotency
@@ -131,7 +132,7 @@ class _Exchange:
                     operation,
                     path_params=path_params,
                     query=request.args,
-                    headers=dict(request.headers),
+                    headers=request.headers,
                     body=body,
                     secret_keys=server.catalogue.secure_keys,
                 )
@@ -380,11 +381,28 @@ def read_json_body(limit: int) -> Any:
             f"not {mimetype or 'untyped'}",
         )
     try:
+        parsed = orjson.loads(raw)
+    except orjson.JSONDecodeError as refused:
+        parsed = _parse_explained(raw, refused.pos)
+    if _depth_exceeds(parsed, MAX_NESTING):
+        raise BadRequest(_TOO_DEEP)
+    return parsed
+
+
+def _parse_explained(raw: bytes, refused_at: int) -> Any:
+    """The slow parser, for a body the fast one refused: it words the error the way Express's
+    body parser does, and still takes what only the fast one refuses (nesting past its limit,
+    which gets its own 400 below; escaped lone surrogates, which JavaScript accepts)."""
+    try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BadRequest(f"Request body is not valid UTF-8 (byte {exc.start})") from exc
     try:
-        parsed = json.loads(text)
+        return json.loads(text, parse_constant=_refuse_constant)
+    except _NotJson as exc:
+        # NaN and Infinity are Python's extensions, not JSON; JSON.parse refuses them.
+        at = len(raw[:refused_at].decode("utf-8", errors="replace"))
+        raise BadRequest(f"Unexpected token {text[at]!r} in JSON at position {at}") from exc
     except json.JSONDecodeError as exc:
         if exc.pos >= len(text):
             raise BadRequest("Unexpected end of JSON input") from exc
@@ -393,9 +411,14 @@ def read_json_body(limit: int) -> Any:
         ) from exc
     except RecursionError as exc:
         raise BadRequest(_TOO_DEEP) from exc
-    if _depth_exceeds(parsed, MAX_NESTING):
-        raise BadRequest(_TOO_DEEP)
-    return parsed
+
+
+class _NotJson(ValueError):
+    pass
+
+
+def _refuse_constant(constant: str) -> Any:
+    raise _NotJson(constant)
 
 
 # MongoDB refuses documents nested deeper than 100 levels, so Novu can never store one; the
@@ -421,8 +444,13 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
 
 
 def encode_json(payload: Any) -> bytes:
-    # Compact separators, as Express's res.json writes.
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Compact UTF-8 JSON, as Express's res.json writes it."""
+    try:
+        return orjson.dumps(payload)
+    except orjson.JSONEncodeError:
+        # What orjson will not write: lone surrogates a client sent escaped (JSON.stringify
+        # escapes them again), integers past 64 bits.
+        return json.dumps(payload, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def _header_safe(text: str, limit: int = 1000) -> str:

@@ -14,6 +14,7 @@ from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 from mockserver.contract.documents import DocumentError, load_document
 from mockserver.contract.operations import Operation, OperationIndex, SecurityScheme
 from mockserver.contract.structure import StructureDocument, load_structure
+from mockserver.contract.validators import SchemaValidator
 
 __all__ = [
     "Contract",
@@ -41,7 +42,7 @@ def default_structure_path() -> Path:
 class Contract:
     spec_path: Path
     structure: StructureDocument
-    structure_validator: Draft202012Validator
+    structure_validator: SchemaValidator
     operations: dict[str, Operation]
     security_schemes: dict[str, SecurityScheme]
     title: str
@@ -114,7 +115,7 @@ def _load_cached(
     return Contract(
         spec_path=spec_path,
         structure=structure,
-        structure_validator=Draft202012Validator(structure.json_schema),
+        structure_validator=SchemaValidator(structure.json_schema),
         operations=operations,
         security_schemes=schemes,
         title=str(info.get("title", "")),

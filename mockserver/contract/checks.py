@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from werkzeug.datastructures import Headers
 
 from mockserver.contract.messages import describe, field_path
 from mockserver.contract.operations import Operation, Pointer
+from mockserver.contract.validators import SchemaValidator
 from mockserver.errors import FieldProblem, ValidationFailed
 
 
@@ -17,13 +18,19 @@ def check_request(
     *,
     path_params: Mapping[str, str],
     query: Mapping[str, str],
-    headers: Mapping[str, str],
+    headers: Mapping[str, str] | Headers,
     body: Any,
     secret_keys: frozenset[str],
 ) -> None:
-    """Raise ValidationFailed (Novu's 422) listing every problem with the request."""
+    """Raise ValidationFailed (Novu's 422) listing every problem with the request.
+
+    `headers` may be the request's own Headers, whose lookups ignore case as HTTP does."""
     problems: list[FieldProblem] = []
-    sources = {"path": path_params, "query": query, "header": headers}
+    sources: dict[str, Mapping[str, str] | Headers] = {
+        "path": path_params,
+        "query": query,
+        "header": headers,
+    }
     for parameter in operation.parameters:
         values = sources.get(parameter.location)
         if values is None:
@@ -47,7 +54,7 @@ def check_request(
         raise ValidationFailed(problems)
 
 
-def _coerce(raw: str, validator: Draft202012Validator) -> Any:
+def _coerce(raw: str, validator: SchemaValidator) -> Any:
     """Parameters arrive as text; read them as the type their schema declares."""
     kind = validator.schema.get("type")
     try:
@@ -68,7 +75,7 @@ def response_violations(
     status: int,
     headers: Mapping[str, str],
     body: Any,
-    structure_validator: Draft202012Validator,
+    structure_validator: SchemaValidator,
     structure_name: str,
 ) -> list[str]:
     """Every way the response breaks the spec or the structure document, as readable lines."""
@@ -90,7 +97,9 @@ def response_violations(
             violations.append(f"{_where(error.absolute_path)}: {error.message}")
     for pointer in contract.structure_pointers:
         for at, instance in _resolve_pointer(document, pointer):
-            for error in structure_validator.iter_errors(instance):
+            if structure_validator.is_valid(instance):
+                continue
+            for error in structure_validator.explain(instance):
                 place = _where([*at, *error.absolute_path])
                 violations.append(f"{place}: {error.message} ({structure_name})")
     return violations
@@ -101,17 +110,16 @@ def _where(parts: Any) -> str:
     return "$." + path if path else "$"
 
 
-def _resolve_pointer(document: Any, pointer: Pointer) -> Iterator[tuple[list[Any], Any]]:
-    def walk(node: Any, rest: tuple[str, ...], at: list[Any]) -> Iterator[tuple[list[Any], Any]]:
-        if not rest:
-            yield at, node
-            return
-        head, tail = rest[0], rest[1:]
-        if head == "*":
-            if isinstance(node, list):
-                for index, item in enumerate(node):
-                    yield from walk(item, tail, [*at, index])
-        elif isinstance(node, dict) and head in node:
-            yield from walk(node[head], tail, [*at, head])
-
-    yield from walk(document, pointer, [])
+def _resolve_pointer(document: Any, pointer: Pointer) -> list[tuple[tuple[Any, ...], Any]]:
+    """(path, value) for every place the pointer reaches; "*" is every item of an array."""
+    found: list[tuple[tuple[Any, ...], Any]] = [((), document)]
+    for head in pointer:
+        reached: list[tuple[tuple[Any, ...], Any]] = []
+        for at, node in found:
+            if head == "*":
+                if isinstance(node, list):
+                    reached.extend(((*at, index), item) for index, item in enumerate(node))
+            elif isinstance(node, dict) and head in node:
+                reached.append(((*at, head), node[head]))
+        found = reached
+    return found

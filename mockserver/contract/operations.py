@@ -16,6 +16,7 @@ from jsonschema.exceptions import SchemaError
 
 from mockserver.contract.documents import DocumentError
 from mockserver.contract.schema_convert import COMPONENT_PREFIX, SchemaConverter
+from mockserver.contract.validators import SchemaValidator
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_PARAM = re.compile(r"{([^}/]+)}")
@@ -29,13 +30,13 @@ class Parameter:
     name: str
     location: str  # path, query or header
     required: bool
-    validator: Draft202012Validator
+    validator: SchemaValidator
 
 
 @dataclass(frozen=True)
 class ResponseContract:
     status: str
-    validator: Draft202012Validator | None
+    validator: SchemaValidator | None
     required_headers: tuple[str, ...]
     # True when the document describes the body inside Novu's `{"data": ...}` envelope.
     describes_envelope: bool
@@ -51,7 +52,7 @@ class Operation:
     # Flask variable name -> the spec's path parameter name (spec names need not be identifiers).
     path_aliases: dict[str, str]
     parameters: tuple[Parameter, ...]
-    body_validator: Draft202012Validator | None
+    body_validator: SchemaValidator | None
     security_schemes: frozenset[str]
     responses: dict[str, ResponseContract] = field(default_factory=dict)
     # False for operations the mock has no handler for: routed (to a 501 naming them) but not
@@ -89,7 +90,7 @@ class OperationIndex:
         self._converter = SchemaConverter(document)
         self._structure_name = structure_name
         self._implemented = implemented
-        self._validators: dict[int, Draft202012Validator] = {}
+        self._validators: dict[int, SchemaValidator] = {}
         self._checked_components: set[str] = set()
 
     def build(self) -> tuple[dict[str, Operation], dict[str, SecurityScheme]]:
@@ -177,7 +178,7 @@ class OperationIndex:
             validator=self._compile(schema, f"{where}: parameter {raw['name']}"),
         )
 
-    def _request_body(self, raw: dict[str, Any] | None, where: str) -> Draft202012Validator | None:
+    def _request_body(self, raw: dict[str, Any] | None, where: str) -> SchemaValidator | None:
         # A missing body is validated as {} (Express hands the controller {}), so whether the
         # document calls the body required changes nothing here.
         if raw is None:
@@ -204,7 +205,7 @@ class OperationIndex:
             structure_pointers=pointers,
         )
 
-    def _compile(self, schema: dict[str, Any], where: str) -> Draft202012Validator:
+    def _compile(self, schema: dict[str, Any], where: str) -> SchemaValidator:
         # Many operations share the same schema objects (YAML anchors, shared responses);
         # compile each distinct object once.
         key = id(schema)
@@ -223,7 +224,7 @@ class OperationIndex:
             except (SchemaError, KeyError) as exc:
                 message = exc.message if isinstance(exc, SchemaError) else str(exc)
                 raise DocumentError(f"{where}: unusable schema: {message}") from exc
-            self._validators[key] = Draft202012Validator(converted)
+            self._validators[key] = SchemaValidator(converted)
         return self._validators[key]
 
     def _resolve(self, node: Any) -> Any:

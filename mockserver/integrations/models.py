@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from mockserver.clock import iso_timestamp
+from mockserver.contract.validators import SharedDocument
 
 # The configuration key Novu strips from answers to API-key callers.
 SIGNING_KEY = "inboundWebhookSigningKey"
@@ -36,6 +36,30 @@ class Integration:
     deleted_by: str | None = None
     version: int = 0
 
+    # Fields are always replaced, never changed in place (the backend assigns new dicts), so
+    # assigning any field is the one way an integration changes: that empties the cache.
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if name != "_wire_cache":
+            object.__setattr__(self, "_wire_cache", {})
+
+    def wire_view(self, *, reveal_credentials: bool, include_virtual_id: bool) -> dict[str, Any]:
+        """`to_wire`, built once per change of the integration and shared between answers.
+
+        Whoever gets it must not change it (the answer pipeline only reads, encodes and
+        validates it); `to_wire` is the copy to hand to code that might.
+        """
+        cache: dict[tuple[bool, bool], dict[str, Any]] = self.__dict__.setdefault("_wire_cache", {})
+        key = (reveal_credentials, include_virtual_id)
+        wire = cache.get(key)
+        if wire is None:
+            wire = cache[key] = SharedDocument(
+                self.to_wire(
+                    reveal_credentials=reveal_credentials, include_virtual_id=include_virtual_id
+                )
+            )
+        return wire
+
     def to_wire(self, *, reveal_credentials: bool, include_virtual_id: bool) -> dict[str, Any]:
         """The JSON object Novu sends for this document.
 
@@ -43,7 +67,7 @@ class Integration:
         rejects null in any optional field. Answers built from a single fetched document carry
         the virtual `id` too; list answers (lean queries) do not.
         """
-        configurations = copy.deepcopy(self.configurations)
+        configurations = _json_copy(self.configurations)
         if not reveal_credentials:
             configurations.pop(SIGNING_KEY, None)
         wire: dict[str, Any] = {
@@ -57,7 +81,7 @@ class Integration:
         if self.channel is not None:
             wire["channel"] = self.channel
         wire["kind"] = self.kind
-        wire["credentials"] = copy.deepcopy(self.credentials) if reveal_credentials else {}
+        wire["credentials"] = _json_copy(self.credentials) if reveal_credentials else {}
         wire["configurations"] = configurations
         wire["active"] = self.active
         wire["deleted"] = self.deleted
@@ -67,10 +91,20 @@ class Integration:
             wire["deletedBy"] = self.deleted_by
         wire["primary"] = self.primary
         wire["priority"] = self.priority
-        wire["conditions"] = copy.deepcopy(self.conditions)
+        wire["conditions"] = _json_copy(self.conditions)
         wire["createdAt"] = iso_timestamp(self.created_at)
         wire["updatedAt"] = iso_timestamp(self.updated_at)
         wire["__v"] = self.version
         if include_virtual_id:
             wire["id"] = self.id
         return wire
+
+
+def _json_copy(value: Any) -> Any:
+    """A deep copy of a JSON value: answers must not share objects with the stored state.
+    (copy.deepcopy does the same for any object, several times slower.)"""
+    if isinstance(value, dict):
+        return {key: _json_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_copy(item) for item in value]
+    return value

@@ -33,12 +33,12 @@ Handler = Callable[[IntegrationsBackend, Exchange], Reply]
 
 def _one(integration: Integration, caller: Caller) -> dict[str, Any]:
     # API-key callers never see credentials (Novu's fix for GHSA-rgr9-mpmj-mpw8).
-    return integration.to_wire(reveal_credentials=not caller.is_api_key, include_virtual_id=True)
+    return integration.wire_view(reveal_credentials=not caller.is_api_key, include_virtual_id=True)
 
 
 def _many(integrations: list[Integration], caller: Caller) -> list[dict[str, Any]]:
     return [
-        i.to_wire(reveal_credentials=not caller.is_api_key, include_virtual_id=False)
+        i.wire_view(reveal_credentials=not caller.is_api_key, include_virtual_id=False)
         for i in integrations
     ]
 

@@ -81,7 +81,28 @@ def corpus() -> list[Case]:
             "trailing garbage", "POST", "/v1/integrations", b'{"providerId": "ses"} x', expect=400
         ),
         Case("single quotes", "POST", "/v1/integrations", b"{'providerId': 'ses'}", expect=400),
-        Case("NaN literal", "POST", "/v1/integrations", b'{"providerId": NaN}', expect=422),
+        Case("NaN literal", "POST", "/v1/integrations", b'{"providerId": NaN}', expect=400),
+        Case(
+            "Infinity deep inside",
+            "POST",
+            "/v1/integrations",
+            b'{"providerId": "ses", "channel": "email", "configurations": {"x": -Infinity}}',
+            expect=400,
+        ),
+        Case(
+            "integer past 64 bits",
+            "POST",
+            "/v1/integrations",
+            b'{"providerId": 123456789012345678901234567890}',
+            expect=422,
+        ),
+        Case(
+            "escaped lone surrogate",
+            "POST",
+            "/v1/integrations",
+            b'{"providerId": "ses", "channel": "email", "active": "\\ud800"}',
+            expect=422,
+        ),
         Case("JSON array", "POST", "/v1/integrations", b"[1,2,3]", expect=422),
         Case("JSON string", "POST", "/v1/integrations", b'"ses"', expect=422),
         Case(

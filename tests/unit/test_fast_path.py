@@ -1,0 +1,143 @@
+"""The compiled fast path (jsonschema-rs) and the detailed path (jsonschema) give one verdict.
+
+A request or response is judged by the fast validator alone when it passes; only a failure is
+explained by the detailed one. If the two ever disagreed, a broken answer would slip through
+(fast says valid) or a valid one would be refused with no error to show (fast says invalid).
+The corpus: every compiled request body and response schema of the bundled spec and of Novu's
+published document, and the JSON Structure document, each given valid instances and every
+field of them replaced by a value of each JSON type, removed, or nested wrongly.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from mockserver.app import create_app
+from mockserver.contract.validators import SchemaValidator, SharedDocument
+from mockserver.server import MockServer
+from mockserver.settings import Settings
+from tests.reference import novu_openapi
+
+ODD_VALUES: list[Any] = [None, 0, -1, 2.5, "", "text", True, False, [], [1], {}, {"a": 1}]
+NESTED_ODD_VALUES: list[Any] = [None, 1, "text", [], {}]
+
+
+def mutations(instance: Any) -> Iterator[Any]:
+    """The instance itself, then each top-level and second-level field changed or removed."""
+    yield instance
+    for value in ODD_VALUES:
+        yield value
+    if not isinstance(instance, dict):
+        return
+    for key in instance:
+        removed = dict(instance)
+        del removed[key]
+        yield removed
+        for value in ODD_VALUES:
+            yield {**instance, key: value}
+        inner = instance[key]
+        if isinstance(inner, dict):
+            for inner_key in inner:
+                for value in NESTED_ODD_VALUES:
+                    yield {**instance, key: {**inner, inner_key: value}}
+    yield {**instance, "unexpected": {"nested": [1, "x", None]}}
+
+
+def integration_samples(server: MockServer) -> list[dict[str, Any]]:
+    samples = []
+    for organization in server.organizations:
+        for environment in organization.environments.values():
+            for integration in environment.integrations.values():
+                for reveal in (True, False):
+                    samples.append(
+                        integration.to_wire(reveal_credentials=reveal, include_virtual_id=reveal)
+                    )
+    return samples
+
+
+REQUEST_SAMPLES: list[Any] = [
+    {},
+    {"providerId": "sendgrid", "channel": "email", "name": "Mail", "active": True},
+    {"providerId": "twilio", "channel": "sms", "credentials": {"accountSid": "AC1", "token": "t"}},
+    {"name": "Renamed", "identifier": "renamed", "active": False, "check": False},
+    {"credentials": {"apiKey": "k"}, "conditions": [{"children": [], "isNegated": False}]},
+    {"configurations": {"inboundWebhookEnabled": True}},
+    {"integrationId": "6571c0a1b2c3d4e5f6a7b8c9", "subscriberId": "s-1", "providerId": "slack"},
+]
+
+
+ERROR_SAMPLE = {
+    "statusCode": 404,
+    "timestamp": "2026-01-01T00:00:00.000Z",
+    "path": "/v1/integrations/x",
+    "message": "Integration not found",
+    "errors": {"name": {"messages": ["name must be a string"], "value": 1}},
+}
+
+
+def agree(validator: SchemaValidator, instance: Any) -> tuple[bool, bool]:
+    fast = validator.is_valid(copy.deepcopy(instance))
+    detailed = not any(True for _ in validator.explain(instance))
+    return fast, detailed
+
+
+def corpus_verdicts(app: Flask) -> tuple[int, int, list[str]]:
+    server: MockServer = app.extensions["mockserver"]
+    samples = integration_samples(server)
+    valid = invalid = 0
+    disagreements: list[str] = []
+
+    def judge(name: str, validator: SchemaValidator, instance: Any) -> None:
+        nonlocal valid, invalid
+        fast, detailed = agree(validator, instance)
+        if fast != detailed:
+            disagreements.append(f"{name}: fast={fast} detailed={detailed} on {instance!r:.200}")
+        valid += detailed
+        invalid += not detailed
+
+    for operation in server.operations.values():
+        if not operation.compiled:
+            continue
+        if operation.body_validator is not None:
+            for base in REQUEST_SAMPLES:
+                for instance in mutations(base):
+                    judge(f"{operation.operation_id} body", operation.body_validator, instance)
+        for status, contract in operation.responses.items():
+            if contract.validator is None:
+                continue
+            name = f"{operation.operation_id} {status}"
+            sample = samples[0] if status.startswith("2") else ERROR_SAMPLE
+            for instance in mutations(sample):
+                for shaped in (instance, {"data": instance}, {"data": [instance]}):
+                    judge(name, contract.validator, shaped)
+    for sample in samples[:8]:
+        for instance in mutations(sample):
+            judge("structure", server.contract.structure_validator, instance)
+    return valid, invalid, disagreements
+
+
+@pytest.mark.parametrize("spec", ["bundled", "novu"])
+def test_fast_and_detailed_validation_agree_on_a_corpus(spec: str) -> None:
+    settings = Settings() if spec == "bundled" else Settings(spec_path=novu_openapi())
+    valid, invalid, disagreements = corpus_verdicts(create_app(settings))
+    assert not disagreements, "\n".join(disagreements[:20])
+    # The corpus holds plenty of both, or agreeing would prove nothing.
+    assert valid > 100 and invalid > 10_000, (valid, invalid)
+
+
+def test_a_remembered_verdict_is_only_for_that_very_document(app: Flask) -> None:
+    server: MockServer = app.extensions["mockserver"]
+    validator = server.contract.structure_validator
+    good = SharedDocument(integration_samples(server)[0])
+    assert validator.is_valid(good)
+    assert validator.is_valid(good)  # from memory now
+    broken = SharedDocument({**good, "active": "yes"})
+    assert not validator.is_valid(broken)
+    assert any("'yes' is not of type 'boolean'" in e.message for e in validator.iter_errors(broken))
+    # A plain dict equal to a remembered document is judged afresh.
+    assert not validator.is_valid({**good, "deleted": None})
