@@ -111,8 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--threads",
         type=int,
-        default=_env("THREADS", "8"),
-        help="worker threads of the WSGI server (default 8)",
+        default=_env("THREADS", "4"),
+        help="threads that run requests (default 4: more waits longer on the GIL; bench/)",
     )
     diff = commands.add_parser(
         "spec-diff", help="compare the Integrations operations of two OpenAPI documents"

@@ -1,0 +1,208 @@
+"""`python -m bench`: throughput and latency of the mock, with ratios from the same run.
+
+For each scenario (list of 20 and of 1,000 integrations, create, update, set-primary, a request
+that fails validation) it drives, one after another and with the same load:
+
+- the mock as `mockserver serve` runs it (granian, full request and response validation);
+- the same with `--validation off`;
+- a bare Flask app answering the same bytes on the same WSGI server;
+- the mock on waitress, the other server it offers (the measurement behind the default).
+
+Then the cost of loading the project's spec and Novu's whole published document, and the
+resident memory of a server holding 100,000 integrations. Figures go to the terminal and, as
+JSON, to --output. Targets are reported, never asserted: machines here are shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench import footprint
+from bench.bare_app import canned_key
+from bench.load import Figures, drive
+from bench.scenarios import Scenario, capture, prepare
+from bench.servers import Pinning, bare_command, mockserver_command, pinning, started
+
+ROOT = Path(__file__).resolve().parents[1]
+NOVU_DOCUMENT = ROOT.parent / "shared" / "reference" / "novu-openapi.json"
+# Issue 6's figures for Stoplight Prism 5 on this kind of machine (not measured by this run).
+PRISM_SILENCED_RPS = {"list 20": 1900.0, "create": 2300.0}
+PRISM_DEFAULT_RPS = {"list 20": 1000.0, "create": 1050.0}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="per measurement (default 5)")
+    parser.add_argument("--connections", type=int, default=8, help="concurrent (default 8)")
+    parser.add_argument("--tool", choices=["auto", "wrk", "built-in"], default="auto")
+    parser.add_argument("--memory-integrations", type=int, default=100_000)
+    parser.add_argument("--large-list", type=int, default=1000)
+    parser.add_argument("--novu-spec", type=Path, default=NOVU_DOCUMENT)
+    parser.add_argument(
+        "--smoke", action="store_true", help="a quick pass over everything (CI): short and small"
+    )
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "last-run.json")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.seconds, args.memory_integrations, args.large_list = 1.0, 2000, 100
+    pin = pinning()
+    print(f"mockserver benchmark: {os.cpu_count()} cores, {pin.note}")
+    print(f"{args.connections} connections, {args.seconds:g} s per measurement\n")
+
+    results: dict[str, Any] = {
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+        "pinning": pin.note,
+        "connections": args.connections,
+        "seconds": args.seconds,
+        "scenarios": {},
+    }
+    table = measure_throughput(args, pin)
+    results["scenarios"] = table
+    print_table(table)
+
+    results["spec_load"] = [
+        footprint.spec_load_seconds(ROOT / "specs" / "novu-integrations.openapi.yaml", pin.server)
+    ]
+    if args.novu_spec.is_file():
+        results["spec_load"].append(footprint.spec_load_seconds(args.novu_spec, pin.server))
+    print("\nspec load and compile (fresh interpreter):")
+    for load in results["spec_load"]:
+        print(
+            f"  {Path(load['spec']).name}: {load['bytes'] / 1e6:.2f} MB, {load['operations']}"
+            f" operations ({load['compiled']} compiled) in {load['seconds'] * 1000:.0f} ms"
+        )
+    memory = footprint.memory_for(args.memory_integrations, pin.server)
+    results["memory"] = memory
+    print(
+        f"\nmemory: {memory['integrations']:,} integrations in one environment: "
+        f"{memory['resident_mb']:.0f} MB resident "
+        f"(server alone {memory['server_before_mb']:.0f} MB, "
+        f"{memory['bytes_per_integration']:.0f} bytes per integration)"
+    )
+    results["targets"] = targets(results, args)
+    print("\ntargets (issue 6):")
+    for target in results["targets"]:
+        print(f"  [{'met' if target['met'] else 'MISSED'}] {target['what']}: {target['figure']}")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nresults written to {args.output}")
+    return 0
+
+
+def measure_throughput(args: argparse.Namespace, pin: Pinning) -> dict[str, dict[str, Any]]:
+    def run(url: str, scenario: Scenario) -> Figures:
+        return drive(
+            url,
+            scenario.request,
+            connections=args.connections,
+            seconds=args.seconds,
+            pin=pin.client,
+            tool=args.tool,
+        )
+
+    sizes = (20, args.large_list)
+    table: dict[str, dict[str, Any]] = {}
+    with started(mockserver_command(pin), "Production") as mock:
+        scenarios = prepare(mock.url, sizes)
+        canned = {
+            canned_key(s.request.method, s.request.path, s.request.body): capture(mock.url, s)
+            for s in scenarios
+        }
+        for scenario in scenarios:
+            table[scenario.name] = {
+                "description": scenario.description,
+                "mock": run(mock.url, scenario).__dict__,
+            }
+    with started(mockserver_command(pin, "--validation", "off"), "Production") as mock:
+        for scenario, mirrored in zip(scenarios, prepare(mock.url, sizes), strict=True):
+            table[scenario.name]["validation off"] = run(mock.url, mirrored).__dict__
+    with tempfile.TemporaryDirectory() as scratch:
+        canned_file = Path(scratch) / "canned.json"
+        canned_file.write_text(json.dumps(canned))
+        with started(bare_command(pin, str(canned_file), "granian"), "bare app on") as bare:
+            for scenario in scenarios:
+                table[scenario.name]["bare flask"] = run(bare.url, scenario).__dict__
+    with started(mockserver_command(pin, "--server", "waitress"), "Production") as mock:
+        for scenario, mirrored in zip(scenarios, prepare(mock.url, sizes), strict=True):
+            if scenario.name in ("list 20", "create"):
+                table[scenario.name]["mock on waitress"] = run(mock.url, mirrored).__dict__
+    for name, row in table.items():
+        for server, figures in row.items():
+            if isinstance(figures, dict) and figures["requests"] == 0:
+                raise RuntimeError(f"{server} answered no request in scenario {name!r}")
+        mock_rps = row["mock"]["rps"]
+        row["ratio to validation off"] = mock_rps / row["validation off"]["rps"]
+        row["ratio to bare flask"] = mock_rps / row["bare flask"]["rps"]
+        if "mock on waitress" in row:
+            row["granian over waitress"] = mock_rps / row["mock on waitress"]["rps"]
+    return table
+
+
+def print_table(table: dict[str, dict[str, Any]]) -> None:
+    header = (
+        f"{'scenario':<12} {'mock rps':>9} {'p50 ms':>7} {'p99 ms':>7} | {'off rps':>8} "
+        f"{'mock/off':>8} | {'bare rps':>8} {'mock/bare':>9} | {'waitress':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, row in table.items():
+        mock = row["mock"]
+        waitress = row.get("mock on waitress")
+        print(
+            f"{name:<12} {mock['rps']:>9.0f} {mock['p50_ms']:>7.2f} {mock['p99_ms']:>7.2f} | "
+            f"{row['validation off']['rps']:>8.0f} {row['ratio to validation off']:>8.2f} | "
+            f"{row['bare flask']['rps']:>8.0f} {row['ratio to bare flask']:>9.2f} | "
+            f"{waitress['rps'] if waitress else float('nan'):>8.0f}"
+        )
+    tool = next(iter(table.values()))["mock"]["tool"]
+    print(f"(load generator: {tool}; 'waitress' is the same validating mock on waitress)")
+
+
+def targets(results: dict[str, Any], args: argparse.Namespace) -> list[dict[str, Any]]:
+    rows = results["scenarios"]
+    found: list[dict[str, Any]] = []
+
+    def add(what: str, met: bool, figure: str) -> None:
+        found.append({"what": what, "met": bool(met), "figure": figure})
+
+    worst_off = min(row["ratio to validation off"] for row in rows.values())
+    add(">= 90% of --validation off", worst_off >= 0.9, f"lowest ratio {worst_off:.2f}")
+    worst_bare = min(row["ratio to bare flask"] for row in rows.values())
+    add(">= 80% of a bare Flask app", worst_bare >= 0.8, f"lowest ratio {worst_bare:.2f}")
+    for name in ("list 20", "create"):
+        rps = rows[name]["mock"]["rps"]
+        silenced, default = PRISM_SILENCED_RPS[name], PRISM_DEFAULT_RPS[name]
+        add(
+            f"{name}: 1.5x Prism silenced ({silenced:.0f}), 3x Prism default ({default:.0f})",
+            rps >= 1.5 * silenced and rps >= 3 * default,
+            f"{rps:.0f} rps = {rps / silenced:.2f}x silenced, {rps / default:.2f}x default"
+            " (Prism figures from the issue, not this run)",
+        )
+        p99 = rows[name]["mock"]["p99_ms"]
+        add(f"{name}: p99 < 10 ms", p99 < 10, f"{p99:.2f} ms")
+    large = f"list {args.large_list}"
+    add(
+        f"{large}: p99 < 50 ms",
+        rows[large]["mock"]["p99_ms"] < 50,
+        f"{rows[large]['mock']['p99_ms']:.2f} ms",
+    )
+    novu = [load for load in results["spec_load"] if "novu-openapi" in load["spec"]]
+    if novu:
+        add(
+            "Novu's document loaded and compiled < 1 s",
+            novu[0]["seconds"] < 1,
+            f"{novu[0]['seconds']:.2f} s",
+        )
+    memory = results["memory"]
+    add(
+        f"{memory['integrations']:,} integrations < 300 MB resident",
+        memory["resident_mb"] < 300,
+        f"{memory['resident_mb']:.0f} MB",
+    )
+    return found
