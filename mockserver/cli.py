@@ -6,13 +6,14 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
 from mockserver import wsgi_servers
 from mockserver.contract import DocumentError
 from mockserver.ratelimit import TIERS
+from mockserver.replay import commands as replay_commands
 from mockserver.seed import DEFAULT_SEED
 from mockserver.settings import Settings, ValidationMode
 
@@ -32,17 +33,37 @@ def build_parser() -> argparse.ArgumentParser:
         description="A stateful, contract-validating mock of Novu's Integrations API.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="run the mock server")
-    serve.add_argument(
+    # Where and how a command that serves HTTP listens: serve, record and replay.
+    listening = argparse.ArgumentParser(add_help=False)
+    listening.add_argument(
         "--host",
         default=_env("HOST", DEFAULT_HOST),
         help="address to bind (default 127.0.0.1: reachable from this machine only)",
     )
-    serve.add_argument(
+    listening.add_argument(
         "--port",
         type=int,
         default=_env("PORT", str(DEFAULT_PORT)),
         help="port to listen on; 0 picks a free one (default 4010)",
+    )
+    listening.add_argument(
+        "--server",
+        choices=wsgi_servers.SERVERS,
+        default=_env("SERVER", "granian"),
+        help="WSGI server: granian (Rust, fastest; default) or waitress (pure Python)",
+    )
+    listening.add_argument(
+        "--threads",
+        type=int,
+        default=_env("THREADS", "4"),
+        help="threads that run requests (default 4: more waits longer on the GIL; bench/)",
+    )
+    serve = commands.add_parser("serve", parents=[listening], help="run the mock server")
+    serve.add_argument(
+        "--fixtures",
+        type=Path,
+        default=_env("FIXTURES"),
+        help="a seed dataset (YAML/JSON) to start from, on top of or instead of the seed",
     )
     serve.add_argument(
         "--seed",
@@ -102,18 +123,6 @@ def build_parser() -> argparse.ArgumentParser:
         default=_env("ADMIN_TOKEN"),
         help="require this token (Authorization: Bearer ...) on the /__mock admin API",
     )
-    serve.add_argument(
-        "--server",
-        choices=wsgi_servers.SERVERS,
-        default=_env("SERVER", "granian"),
-        help="WSGI server: granian (Rust, fastest; default) or waitress (pure Python)",
-    )
-    serve.add_argument(
-        "--threads",
-        type=int,
-        default=_env("THREADS", "4"),
-        help="threads that run requests (default 4: more waits longer on the GIL; bench/)",
-    )
     diff = commands.add_parser(
         "spec-diff", help="compare the Integrations operations of two OpenAPI documents"
     )
@@ -123,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--intended", type=Path, help="YAML list of {match, why}: differences that are on purpose"
     )
     diff.add_argument("--json", action="store_true", help="machine-readable output")
+    replay_commands.add_parsers(commands, listening)
     coverage = commands.add_parser(
         "coverage", help="write IMPLEMENTATION_COVERAGE.md: which operations are implemented"
     )
@@ -137,6 +147,7 @@ def serve(args: argparse.Namespace) -> int:
         seed=args.seed,
         spec_path=args.spec,
         structure_path=args.structure,
+        fixtures_path=args.fixtures,
         validation=ValidationMode(args.validation),
         frozen_time=args.frozen_time,
         rate_limit=args.rate_limit,
@@ -190,11 +201,12 @@ def banner(mock: object, url: str, server: str, threads: int) -> str:
 def parse_args(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     # argparse checks `choices` on the command line only, not on defaults from the environment.
+    if args.command in ("serve", "record", "replay") and args.server not in wsgi_servers.SERVERS:
+        parser.error(f"argument --server: invalid choice: {args.server!r}")
     if args.command == "serve":
         for option, value, allowed in (
             ("--validation", args.validation, [m.value for m in ValidationMode]),
             ("--rate-limit", args.rate_limit, [*TIERS, None]),
-            ("--server", args.server, list(wsgi_servers.SERVERS)),
         ):
             if value not in allowed:
                 parser.error(f"argument {option}: invalid choice: {value!r}")
@@ -208,6 +220,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command == "serve":
         return serve(args)
+    if args.command in ("record", "replay", "verify"):
+        command: Callable[[argparse.Namespace], int] = getattr(replay_commands, args.command)
+        try:
+            return command(args)
+        except DocumentError as exc:
+            print(f"mockserver: {exc}", file=sys.stderr)
+            return 2
     if args.command == "coverage":
         from mockserver.contract import default_spec_path
         from mockserver.coverage import render

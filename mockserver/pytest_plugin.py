@@ -9,6 +9,9 @@ Installed with the package (entry point `pytest11`), it provides:
   test environment's API key, for in-process tests.
 * `@pytest.mark.novu_mock(seed=..., fixtures=..., validation=..., rate_limit=...,
   expect_violations=...)` to configure one test.
+* `@pytest.mark.novu_cassette("name", mode="once")`: `novu_mock.url` serves the cassette
+  `cassettes/name.yaml` beside the test file, recorded from the mock (or `--novu-upstream URL`)
+  as VCR.py's record modes say; `--novu-record-mode` sets the mode for tests that do not.
 
 A contract violation (a request the test's client sent that breaks the spec, or an answer the
 mock would have sent that breaks it) fails the test that caused it, with the violation in the
@@ -38,6 +41,7 @@ from mockserver.settings import Settings, ValidationMode
 from mockserver.snapshot import import_state
 
 MARKER = "novu_mock"
+CASSETTE_MARKER = "novu_cassette"
 _HANDLES = pytest.StashKey[list["NovuMock"]]()
 _IN_PROCESS = pytest.StashKey["NovuMock"]()
 
@@ -73,9 +77,9 @@ def _config_of(item: pytest.Item) -> tuple[MockConfig, bool]:
 
 
 class _LiveServer:
-    """One mock on a free loopback port, served by waitress in a daemon thread."""
+    """One WSGI app on a free loopback port, served by waitress in a daemon thread."""
 
-    def __init__(self, app: Flask) -> None:
+    def __init__(self, app: Any) -> None:
         from waitress.server import create_server
 
         self.app = app
@@ -272,7 +276,27 @@ def _prepare(app: Flask, config: MockConfig, item: pytest.Item, expect: bool) ->
 # ---- hooks and fixtures ------------------------------------------------------------------
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("novu_mock", "Novu mock (mockserver)")
+    group.addoption(
+        "--novu-record-mode",
+        choices=["once", "new_episodes", "all", "none"],
+        default=None,
+        help="record mode for @pytest.mark.novu_cassette tests that do not set one",
+    )
+    group.addoption(
+        "--novu-upstream",
+        default=None,
+        help="record novu_cassette tests from this server (a real Novu) instead of the mock",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f'{CASSETTE_MARKER}("name", mode="once", match_on=(...)): replay this test\'s Novu '
+        "traffic from cassettes/<name>.yaml beside the test, recording it first if needed",
+    )
     config.addinivalue_line(
         "markers",
         f"{MARKER}(seed=None, fixtures=None, validation='strict', rate_limit=None, "
@@ -308,12 +332,57 @@ def _novu_mock_servers() -> Iterator[_Servers]:
 
 
 @pytest.fixture
-def novu_mock(request: pytest.FixtureRequest, _novu_mock_servers: _Servers) -> NovuMock:
+def novu_mock(request: pytest.FixtureRequest, _novu_mock_servers: _Servers) -> Iterator[NovuMock]:
     config, expect = _config_of(request.node)
     live = _novu_mock_servers.live(config)
     handle = _prepare(live.app, config, request.node, expect)
     handle.url = live.url
-    return handle
+    cassette = request.node.get_closest_marker(CASSETTE_MARKER)
+    if cassette is None:
+        yield handle
+        return
+    player = _cassette_server(request, cassette, live)
+    handle.url = player.url
+    try:
+        yield handle
+    finally:
+        player.stop()
+
+
+def _cassette_server(
+    request: pytest.FixtureRequest, marker: pytest.Mark, live: _LiveServer
+) -> _LiveServer:
+    """The test's cassette, served on a port of its own: replayed, or recorded from the
+    upstream (the session's mock, or --novu-upstream)."""
+    from mockserver.replay.cassette import Cassette, load_cassette
+    from mockserver.replay.proxy import CassetteApp
+    from mockserver.replay.upstream import HttpUpstream, Upstream, WsgiUpstream
+
+    if len(marker.args) != 1 or not isinstance(marker.args[0], str):
+        raise pytest.UsageError(f'@pytest.mark.{CASSETTE_MARKER}("name", mode=...): one name')
+    options = dict(marker.kwargs)
+    mode = str(options.pop("mode", request.config.getoption("novu_record_mode") or "once"))
+    match_on = options.pop("match_on", ("method", "path", "query", "body"))
+    if options:
+        raise pytest.UsageError(f"@pytest.mark.{CASSETTE_MARKER}: unknown {sorted(options)}")
+    name = marker.args[0]
+    path = Path(name if name.endswith((".yaml", ".yml", ".json")) else f"{name}.yaml")
+    if not path.is_absolute():
+        path = Path(str(request.node.path)).parent / "cassettes" / path
+    server: MockServer = live.app.extensions["mockserver"]
+    exists = path.exists() and mode != "all"
+    cassette = load_cassette(path, server.contract) if exists else Cassette(path=path)
+    upstream_url = request.config.getoption("novu_upstream")
+    upstream: Upstream = (
+        HttpUpstream(upstream_url) if upstream_url else WsgiUpstream(live.app, "the session's mock")
+    )
+    try:
+        app = CassetteApp(
+            server.contract, cassette, mode=mode, upstream=upstream, match_on=match_on
+        )
+    except ValueError as exc:
+        raise pytest.UsageError(f"@pytest.mark.{CASSETTE_MARKER}: {exc}") from exc
+    return _LiveServer(app)
 
 
 @pytest.fixture

@@ -63,6 +63,11 @@ class MockServer:
         self.seed = settings.seed
         self.faults = Faults(self.seed)
         self._isolated = 0
+        self.dataset = None
+        if settings.fixtures_path is not None:
+            from mockserver.replay.dataset import load_dataset
+
+            self.dataset = load_dataset(settings.fixtures_path, self.contract)
         self.reset()
 
     def reset(self) -> None:
@@ -80,6 +85,10 @@ class MockServer:
             seed_store(
                 self.store, self.catalogue, self.seed, credential_types=self.credential_types
             )
+            if self.dataset is not None:
+                from mockserver.replay.dataset import apply_dataset
+
+                apply_dataset(self, self.dataset)
 
     def reseed(self, seed: int) -> None:
         """Start again from another seed."""

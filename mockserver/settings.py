@@ -21,6 +21,8 @@ class Settings:
     seed: int = DEFAULT_SEED
     spec_path: Path | None = None
     structure_path: Path | None = None
+    # A seed dataset (mockserver.replay.dataset) applied on top of, or instead of, the seed.
+    fixtures_path: Path | None = None
     validation: ValidationMode = ValidationMode.STRICT
     # Novu's body limit for the integrations routes (body-parser's default, 100 kB).
     max_body_bytes: int = 100 * 1024

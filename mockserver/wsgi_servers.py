@@ -11,16 +11,15 @@ from __future__ import annotations
 import gc
 import socket
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
-
-from flask import Flask
 
 # Waitress buffers whole bodies before the app sees them; this bounds that buffer. Novu's own
 # 100 kB limit for the integrations routes is applied by the app, with Novu's 413 body.
 MAX_BUFFERED_BODY = 64 * 1024 * 1024
 SERVERS = ("granian", "waitress")
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ class Listen:
     threads: int  # threads that run the app's code
 
 
-def run(server: str, app: Flask, listen: Listen, on_ready: Callable[[str], None]) -> None:
+def run(server: str, app: WsgiApp, listen: Listen, on_ready: Callable[[str], None]) -> None:
     """Serve until interrupted. `on_ready` gets the URL once the socket accepts connections."""
     tune_interpreter()
     if server == "waitress":
@@ -56,7 +55,7 @@ def tune_interpreter() -> None:
     sys.setswitchinterval(0.0005)
 
 
-def _run_waitress(app: Flask, listen: Listen, on_ready: Callable[[str], None]) -> None:
+def _run_waitress(app: WsgiApp, listen: Listen, on_ready: Callable[[str], None]) -> None:
     from waitress.server import create_server
 
     server = create_server(
@@ -76,7 +75,7 @@ def _run_waitress(app: Flask, listen: Listen, on_ready: Callable[[str], None]) -
         server.close()
 
 
-def _run_granian(app: Flask, listen: Listen, on_ready: Callable[[str], None]) -> None:
+def _run_granian(app: WsgiApp, listen: Listen, on_ready: Callable[[str], None]) -> None:
     from granian._granian import ListenerSpec
     from granian.constants import Interfaces
     from granian.log import LogLevels

@@ -66,3 +66,35 @@ def live_server(
         reader.join(timeout=5)
         if capture is not None:
             capture.write_text("".join(lines))
+
+
+@contextmanager
+def live_command(*args: str) -> Iterator[str]:
+    """Run `mockserver <args> --port 0` (record or replay) until the block ends; its URL."""
+    command = [sys.executable, "-m", "mockserver", *args, "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def drain() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if "listening on" in line:
+                ready.set()
+        ready.set()
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        ready.wait(timeout=60)
+        url = re.search(r"listening on (http://\S+)", "".join(lines))
+        assert url, "mockserver did not start:\n" + "".join(lines)
+        yield url.group(1)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        reader.join(timeout=5)

@@ -1,0 +1,199 @@
+"""`mockserver record`, `mockserver replay` and `mockserver verify`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from mockserver import wsgi_servers
+from mockserver.contract import Contract, DocumentError, load_contract
+from mockserver.replay.cassette import Cassette, Interaction, load_cassette
+from mockserver.replay.matching import ATTRIBUTES
+from mockserver.replay.proxy import MODES, CassetteApp
+from mockserver.replay.secrets import SecretFilter
+from mockserver.replay.upstream import HttpUpstream
+from mockserver.replay.verify import Verifier, junit_xml
+
+
+def add_parsers(commands: Any, listening: argparse.ArgumentParser) -> None:
+    """`listening` carries --host, --port, --server and --threads, shared with serve."""
+    record = commands.add_parser(
+        "record",
+        parents=[listening],
+        help="proxy to a Novu-compatible server, validating both ways, and record a cassette",
+    )
+    record.add_argument("--upstream", required=True, help="the server to forward to (URL)")
+    record.add_argument("--cassette", type=Path, required=True, help="file to write (.yaml/.json)")
+    record.add_argument("--mode", choices=MODES, default="once", help="VCR.py record mode")
+    record.add_argument(
+        "--filter-key",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="also mask this body key (repeatable)",
+    )
+    record.add_argument(
+        "--filter-header", action="append", default=[], metavar="NAME", help="also mask it"
+    )
+    _matching_options(record)
+    _spec_option(record)
+
+    replay = commands.add_parser(
+        "replay", parents=[listening], help="serve recorded answers from cassettes, offline"
+    )
+    replay.add_argument("cassettes", type=Path, nargs="+", help="cassette files, played in order")
+    replay.add_argument(
+        "--fallback",
+        choices=["none", "mock"],
+        default="none",
+        help="answer unmatched requests with an error naming the nearest (none) or the mock",
+    )
+    replay.add_argument("--seed", type=int, default=None, help="the fallback mock's seed")
+    replay.add_argument(
+        "--repeat", action="store_true", help="once played out, answer with the last again"
+    )
+    _matching_options(replay)
+    _spec_option(replay)
+
+    verify = commands.add_parser(
+        "verify", help="send a cassette's requests to a live server and compare its answers"
+    )
+    verify.add_argument("cassettes", type=Path, nargs="+")
+    verify.add_argument("--target", required=True, help="the server to check (URL)")
+    verify.add_argument("--api-key", required=True, help="an API key of the target")
+    verify.add_argument(
+        "--dashboard-token",
+        help="a dashboard session token of the target, for interactions recorded with one "
+        "(skipped without it)",
+    )
+    verify.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="FIELD",
+        help="a further volatile field, compared by type only (repeatable)",
+    )
+    verify.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
+    _spec_option(verify)
+
+
+def _matching_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--match-on",
+        default=",".join(ATTRIBUTES),
+        help="what must be equal for a recorded answer to be played (default: all of "
+        f"{','.join(ATTRIBUTES)})",
+    )
+
+
+def _spec_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--spec", type=Path, help="OpenAPI document to validate by")
+    parser.add_argument("--structure", type=Path, help="JSON Structure document")
+
+
+def _contract(args: argparse.Namespace) -> Contract:
+    return load_contract(args.spec, args.structure)
+
+
+def _match_on(args: argparse.Namespace) -> list[str]:
+    chosen = [part.strip() for part in args.match_on.split(",") if part.strip()]
+    unknown = sorted(set(chosen) - set(ATTRIBUTES))
+    if unknown:
+        raise DocumentError(f"--match-on: unknown {', '.join(unknown)}; use {','.join(ATTRIBUTES)}")
+    return chosen
+
+
+def record(args: argparse.Namespace) -> int:
+    contract = _contract(args)
+    if args.cassette.exists() and args.mode != "all":
+        cassette = load_cassette(args.cassette, contract)
+    else:
+        cassette = Cassette(path=args.cassette)
+    app = CassetteApp(
+        contract,
+        cassette,
+        mode=args.mode,
+        upstream=HttpUpstream(args.upstream),
+        secrets=SecretFilter.with_extra(args.filter_key, args.filter_header),
+        match_on=_match_on(args),
+    )
+    doing = "recording" if app.recording else "replaying (the cassette exists; mode once)"
+    _serve(
+        app,
+        args,
+        [
+            f"  {doing} {args.cassette} ({len(cassette.interactions)} interactions so far)",
+            f"  upstream: {args.upstream}   mode: {args.mode}",
+        ],
+    )
+    return 0
+
+
+def replay(args: argparse.Namespace) -> int:
+    contract = _contract(args)
+    interactions: list[Interaction] = []
+    for path in args.cassettes:
+        interactions.extend(load_cassette(path, contract).interactions)
+    cassette = Cassette(path=args.cassettes[0], interactions=interactions)
+    fallback = None
+    if args.fallback == "mock":
+        from mockserver.app import create_app
+        from mockserver.settings import Settings, ValidationMode
+
+        settings = Settings(spec_path=args.spec, validation=ValidationMode.WARN)
+        if args.seed is not None:
+            settings = Settings(seed=args.seed, spec_path=args.spec, validation=ValidationMode.WARN)
+        fallback = create_app(settings)
+    app = CassetteApp(
+        contract,
+        cassette,
+        mode="none",
+        fallback=fallback,
+        match_on=_match_on(args),
+        repeat_last=args.repeat,
+    )
+    names = ", ".join(str(p) for p in args.cassettes)
+    _serve(
+        app,
+        args,
+        [
+            f"  replaying {names} ({len(interactions)} interactions)",
+            "  unmatched requests: "
+            + ("the stateful mock" if fallback else "a 404 naming the nearest recordings"),
+        ],
+    )
+    return 0
+
+
+def _serve(app: CassetteApp, args: argparse.Namespace, lines: list[str]) -> None:
+    listen = wsgi_servers.Listen(host=args.host, port=args.port, threads=args.threads)
+
+    def ready(url: str) -> None:
+        print("\n".join([f"mockserver {args.command} listening on {url}", *lines]), flush=True)
+
+    wsgi_servers.run(args.server, app, listen, ready)
+
+
+def verify(args: argparse.Namespace) -> int:
+    contract = _contract(args)
+    cassettes = [load_cassette(path, contract) for path in args.cassettes]
+    reports = []
+    for cassette in cassettes:
+        verifier = Verifier(
+            contract,
+            args.target,
+            args.api_key,
+            volatile=args.ignore,
+            dashboard_token=args.dashboard_token,
+        )
+        report = verifier.run(cassette)
+        print(report.text())
+        reports.append(report)
+    if args.junit:
+        args.junit.write_bytes(junit_xml(reports))
+    failed = sum(len(report.failures) for report in reports)
+    if failed:
+        print(f"verify: {failed} interaction(s) do not match", file=sys.stderr)
+    return 1 if failed else 0

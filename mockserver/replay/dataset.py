@@ -1,0 +1,219 @@
+"""Seed datasets: organizations, environments, keys and integrations written out by hand.
+
+    kind: mockserver-dataset
+    version: 1
+    replaceSeed: false        # true: only what the file lists; false: on top of the Faker seed
+    organizations:
+    - name: Acme
+      dashboardToken: nvsession_acme          # optional
+      environments:
+      - name: Development
+        apiKey: acme-development-key
+        integrations:
+        - {providerId: sendgrid, channel: email, name: SendGrid, active: true, primary: true,
+           credentials: {apiKey: SG.example, from: hello@acme.test}}
+
+Each integration is a create request, checked against the spec's create body and then created
+by the same rules as `POST /v1/integrations` (a dashboard caller, so credentials are kept), in
+file order; `primary: true` then makes it primary as set-primary would. Every integration made is
+checked against the spec's response schema and the JSON Structure document. Any problem names
+the file and the place in it. Ids and timestamps come from the seed and the names, so the same
+file and seed give the same state.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from mockserver.auth import Caller
+from mockserver.clock import SteppingClock
+from mockserver.contract import Contract, DocumentError
+from mockserver.contract.checks import response_violations
+from mockserver.errors import NovuError
+from mockserver.ids import IdFactory
+from mockserver.integrations.backend import IntegrationsBackend
+from mockserver.seed import SEED_EPOCH, new_organization
+from mockserver.server import MockServer
+from mockserver.store import Environment, environment_rng
+
+KIND = "mockserver-dataset"
+VERSION = 1
+_CREATE = "IntegrationsController_createIntegration"
+_UPDATE = "IntegrationsController_updateIntegrationById"
+
+FORMAT = Draft202012Validator(
+    {
+        "type": "object",
+        "required": ["kind", "version", "organizations"],
+        "additionalProperties": False,
+        "properties": {
+            "kind": {"const": KIND},
+            "version": {"const": VERSION},
+            "replaceSeed": {"type": "boolean"},
+            "organizations": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "environments"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "name": {"type": "string", "minLength": 1},
+                        "dashboardToken": {"type": "string", "minLength": 8},
+                        "environments": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["name", "apiKey"],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "name": {"type": "string", "minLength": 1},
+                                    "apiKey": {"type": "string", "minLength": 8},
+                                    "integrations": {
+                                        "type": "array",
+                                        "items": {"type": "object"},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    }
+)
+
+
+class DatasetError(DocumentError):
+    pass
+
+
+@dataclass(frozen=True)
+class Dataset:
+    path: Path
+    replace_seed: bool
+    organizations: list[dict[str, Any]]
+
+
+def load_dataset(path: Path, contract: Contract) -> Dataset:
+    """Read and check a dataset file: its format, then every integration against the spec."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        raw = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except OSError as exc:
+        raise DatasetError(f"{path}: cannot read the dataset: {exc.strerror}") from exc
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise DatasetError(f"{path}: not valid {path.suffix[1:].upper() or 'YAML'}: {exc}") from exc
+    if not isinstance(raw, dict) or raw.get("kind") != KIND:
+        raise DatasetError(f"{path}: not a mockserver dataset (no `kind: {KIND}`)")
+    if raw.get("version") != VERSION:
+        raise DatasetError(
+            f"{path}: dataset format version {raw.get('version')!r} is not one this mockserver "
+            f"reads (it reads version {VERSION}); change the file to version {VERSION}'s format "
+            "(see fixtures/README.md)"
+        )
+    errors = sorted(FORMAT.iter_errors(raw), key=lambda e: list(e.absolute_path))
+    if errors:
+        where = ".".join(str(p) for p in errors[0].absolute_path) or "(top level)"
+        raise DatasetError(f"{path}: {where}: {errors[0].message}")
+    keys = [e["apiKey"] for o in raw["organizations"] for e in o["environments"]]
+    duplicated = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicated:
+        raise DatasetError(f"{path}: an API key is used by two environments: {duplicated[0]}")
+    create = contract.operations.get(_CREATE)
+    for where, body in _integrations(raw["organizations"]):
+        if create is not None and create.body_validator is not None:
+            for error in create.body_validator.iter_errors(_create_body(body)):
+                field = ".".join(str(p) for p in error.absolute_path) or "(the integration)"
+                raise DatasetError(f"{path}: {where}, field {field}: {error.message}")
+        if "primary" in body and not isinstance(body["primary"], bool):
+            raise DatasetError(f"{path}: {where}, field primary: must be true or false")
+    return Dataset(path, bool(raw.get("replaceSeed", False)), raw["organizations"])
+
+
+def _integrations(organizations: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for o, organization in enumerate(organizations):
+        for e, environment in enumerate(organization["environments"]):
+            for i, body in enumerate(environment.get("integrations") or []):
+                found.append((f"organizations.{o}.environments.{e}.integrations.{i}", body))
+    return found
+
+
+def _create_body(body: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in body.items() if key != "primary"}
+
+
+def apply_dataset(server: MockServer, dataset: Dataset) -> None:
+    """Add the dataset's organizations to the server's store (emptied first with replaceSeed)."""
+    store = server.store
+    with store.lock:
+        if dataset.replace_seed:
+            store.clear()
+        for organization_spec in dataset.organizations:
+            label = f"dataset:{organization_spec['name']}"
+            organization = new_organization(server.seed, label=label)
+            organization.name = organization_spec["name"]
+            organization.dashboard_token = organization_spec.get(
+                "dashboardToken", organization.dashboard_token
+            )
+            store.add_organization(organization)
+            for environment_spec in organization_spec["environments"]:
+                _add_environment(server, dataset, organization, environment_spec, label)
+
+
+def _add_environment(
+    server: MockServer,
+    dataset: Dataset,
+    organization: Any,
+    spec: dict[str, Any],
+    organization_label: str,
+) -> None:
+    label = f"{organization_label}:{spec['name']}"
+    if server.store.environment_for_key(spec["apiKey"]) is not None:
+        raise DatasetError(f"{dataset.path}: {label}: the API key is already in use")
+    ids = IdFactory(environment_rng(server.seed, label))
+    clock = SteppingClock(SEED_EPOCH, timedelta(minutes=3))
+    environment = Environment(
+        id=ids.object_id(clock.now()),
+        organization_id=organization.id,
+        name=spec["name"],
+        identifier=ids.short_id(),
+        api_key=spec["apiKey"],
+        ids=ids,
+        seed_label=None,
+    )
+    server.store.add_environment(environment)
+    backend = IntegrationsBackend(
+        server.store,
+        server.catalogue,
+        clock,
+        credential_keys=frozenset(server.credential_types),
+    )
+    caller = Caller("Bearer", organization, environment)
+    create = server.contract.operations.get(_CREATE)
+    for index, body in enumerate(spec.get("integrations") or []):
+        where = f"{dataset.path}: {label}, integration {index}"
+        try:
+            made = backend.create(caller, _create_body(body))
+            if body.get("primary"):
+                made = backend.set_primary(caller, made.id)
+        except NovuError as exc:
+            raise DatasetError(f"{where}: {exc.message}") from exc
+        if create is not None:
+            problems = response_violations(
+                create,
+                status=201,
+                headers={"Content-Type": "application/json"},
+                body={"data": made.to_wire(reveal_credentials=True, include_virtual_id=True)},
+                structure_validator=server.contract.structure_validator,
+                structure_name=server.contract.structure.name,
+            )
+            if problems:
+                raise DatasetError(f"{where}: makes an integration the spec refuses: {problems[0]}")

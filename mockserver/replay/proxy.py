@@ -1,0 +1,204 @@
+"""The WSGI app behind `mockserver record` and `mockserver replay`.
+
+Record modes mean what they mean in VCR.py:
+
+- `once`: an existing cassette is replayed and nothing is recorded; a new one is recorded.
+- `new_episodes`: recorded requests are replayed; new ones are forwarded and appended.
+- `all`: everything is forwarded and recorded afresh (the cassette is started over).
+- `none`: replay only; a request with no recorded answer is an error.
+
+Forwarded exchanges are checked against the spec both ways. A violation never blocks the
+exchange: it is written into the interaction and flagged to the client in the
+X-Mockserver-Contract-Violation header. Secrets are filtered before anything is written.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from werkzeug.wrappers import Request, Response
+
+from mockserver.clock import iso_timestamp
+from mockserver.contract import Contract
+from mockserver.contract.routing import OperationRouter
+from mockserver.errors import NovuError, error_body
+from mockserver.pipeline import JSON_CONTENT_TYPE, VIOLATION_HEADER, encode_json
+from mockserver.replay.cassette import Cassette, Interaction, interaction_violations
+from mockserver.replay.matching import ATTRIBUTES, Incoming, Matcher
+from mockserver.replay.secrets import SecretFilter
+from mockserver.replay.upstream import Upstream, UpstreamError
+
+MODES = ("once", "new_episodes", "all", "none")
+REPLAY_HEADER = "X-Mockserver-Replay"
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class CassetteApp:
+    def __init__(
+        self,
+        contract: Contract,
+        cassette: Cassette,
+        *,
+        mode: str,
+        upstream: Upstream | None = None,
+        fallback: WsgiApp | None = None,
+        secrets: SecretFilter | None = None,
+        match_on: Iterable[str] = ATTRIBUTES,
+        repeat_last: bool = False,
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown record mode {mode!r}: one of {', '.join(MODES)}")
+        if mode == "all":
+            cassette.interactions.clear()
+        had_recordings = bool(cassette.interactions)
+        self.recording = mode in ("all", "new_episodes") or (mode == "once" and not had_recordings)
+        self.replaying = mode != "all"
+        if self.recording and upstream is None:
+            raise ValueError(f"mode {mode!r} records, and needs an upstream")
+        self.contract = contract
+        self.cassette = cassette
+        self.mode = mode
+        self.upstream = upstream
+        self.fallback = fallback
+        self.secrets = secrets or SecretFilter()
+        self.matcher = Matcher(cassette.interactions, on=tuple(match_on), repeat_last=repeat_last)
+        self.router = OperationRouter(contract.operations.values())
+        self._write_lock = threading.Lock()
+        if self.recording:
+            cassette.recorded = {
+                "upstream": upstream.label if upstream else None,
+                "mode": mode,
+                "at": iso_timestamp(datetime.now(UTC)),
+            }
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        request = Request(environ)
+        body = request.get_data(cache=True)
+        incoming = Incoming(
+            method=request.method,
+            path=request.path,
+            query=dict(request.args),
+            body=self.secrets.filter_body(_parse(body)),
+        )
+        if self.replaying and not request.path.startswith("/__mock"):
+            interaction = self.matcher.take(incoming)
+            if interaction is not None:
+                return self._replay(interaction)(environ, start_response)
+        if self.recording and self.upstream is not None:
+            return self._forward(request, body, incoming)(environ, start_response)
+        if self.fallback is not None:
+            return self.fallback(environ, start_response)
+        return self._unmatched(incoming, request)(environ, start_response)
+
+    # ---- answers -----------------------------------------------------------------------
+
+    def _replay(self, interaction: Interaction) -> Response:
+        index = self.cassette.interactions.index(interaction)
+        headers = dict(interaction.response_headers)
+        headers[REPLAY_HEADER] = f"interaction {index}"
+        body = b"" if interaction.response_body is None else encode_json(interaction.response_body)
+        return Response(body, status=interaction.status, headers=headers)
+
+    def _forward(self, request: Request, body: bytes, incoming: Incoming) -> Response:
+        assert self.upstream is not None
+        target = request.full_path if request.query_string else request.path
+        sent_headers = list(request.headers.items())
+        try:
+            status, headers, payload = self.upstream.send(
+                request.method, target, sent_headers, body
+            )
+        except UpstreamError as exc:
+            return _error(502, str(exc), request)
+        answer = Response(payload, status=status, headers=headers)
+        if request.path.startswith("/__mock"):
+            return answer  # the upstream mock's own admin API: passed through, never recorded
+        interaction = Interaction(
+            method=request.method,
+            path=request.path,
+            query=dict(request.args),
+            request_headers=dict(sent_headers),
+            request_body=_parse(body),
+            status=status,
+            response_headers=dict(headers),
+            response_body=_parse(payload),
+        )
+        found = self.router.match(request.method, request.path)
+        if found is None:
+            interaction.violations = [
+                f"no operation of {self.contract.spec_path.name} has this route"
+            ]
+        else:
+            operation, path_params = found
+            interaction.operation_id = operation.operation_id
+            interaction.violations = interaction_violations(
+                self.contract, operation, path_params, interaction
+            )
+        if interaction.violations:
+            summary = f"{len(interaction.violations)}: " + "; ".join(interaction.violations)
+            answer.headers[VIOLATION_HEADER] = "".join(
+                c if 32 <= ord(c) < 127 else "?" for c in summary
+            )[:1000]
+        self._append(self._filtered(interaction))
+        return answer
+
+    def _filtered(self, interaction: Interaction) -> Interaction:
+        return Interaction(
+            method=interaction.method,
+            path=interaction.path,
+            query=interaction.query,
+            request_headers=self.secrets.filter_headers(interaction.request_headers.items()),
+            request_body=self.secrets.filter_body(interaction.request_body),
+            status=interaction.status,
+            response_headers=self.secrets.filter_headers(interaction.response_headers.items()),
+            response_body=self.secrets.filter_body(interaction.response_body),
+            operation_id=interaction.operation_id,
+            violations=interaction.violations,
+        )
+
+    def _append(self, interaction: Interaction) -> None:
+        with self._write_lock:
+            self.matcher.add(interaction)  # the matcher's list is the cassette's
+            self.cassette.save()
+
+    def _unmatched(self, incoming: Incoming, request: Request) -> Response:
+        played = self.matcher.all_played(incoming)
+        if played:
+            reason = (
+                f"all {played} recorded answer(s) to {incoming.label} were played already "
+                "(identical requests are answered in recorded order, each once)"
+            )
+        else:
+            nearest = self.matcher.nearest(incoming)
+            reason = f"no recorded interaction matches {incoming.label} (matching on " + (
+                ", ".join(self.matcher.on)
+                + "). Nearest: "
+                + (" | ".join(nearest) if nearest else "the cassette is empty")
+            )
+        return _error(404, f"{self.cassette.path.name}: {reason}", request, unmatched=True)
+
+
+def _error(status: int, message: str, request: Request, unmatched: bool = False) -> Response:
+    path = request.full_path if request.query_string else request.path
+    body = error_body(
+        NovuError(status, message), path=path, timestamp=iso_timestamp(datetime.now(UTC))
+    )
+    headers = {"Content-Type": JSON_CONTENT_TYPE}
+    if unmatched:
+        headers[REPLAY_HEADER] = "unmatched"
+    return Response(encode_json(body), status=status, headers=headers)
+
+
+def _parse(raw: bytes) -> Any:
+    """The JSON body, or the text when it is not JSON, or None when there is none."""
+    if not raw.strip():
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return raw.decode("utf-8", errors="replace")

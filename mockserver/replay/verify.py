@@ -1,0 +1,299 @@
+"""`mockserver verify`: replay a cassette's requests against a live server and compare.
+
+Each recorded request is sent, in order, with the caller's API key in place of the masked one
+and every id seen so far mapped to the target's own (the id a recorded create returned becomes
+the id the target's create returned). The answer must have the recorded status and body, except
+for volatile fields (ids, timestamps, generated identifiers), and must fit the spec.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from xml.etree import ElementTree
+
+import orjson
+
+from mockserver.contract import Contract
+from mockserver.contract.routing import OperationRouter
+from mockserver.errors import SECRET_MASK
+from mockserver.pipeline import encode_json
+from mockserver.replay.cassette import Cassette, Interaction, interaction_violations
+from mockserver.replay.upstream import HttpUpstream, UpstreamError
+
+# Fields whose values are made fresh by every server: compared by presence and type only.
+VOLATILE_FIELDS = frozenset(
+    {
+        "_id",
+        "id",
+        "_environmentId",
+        "_organizationId",
+        "createdAt",
+        "updatedAt",
+        "deletedAt",
+        "timestamp",
+        "__v",
+    }
+)
+_OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
+# Novu's generated identifiers: a slug, a dash, then a shortid.
+_GENERATED_IDENTIFIER = re.compile(r"^(?P<slug>.+)-[A-Za-z0-9_-]{7,14}$")
+
+
+@dataclass
+class Outcome:
+    index: int
+    label: str
+    operation_id: str | None
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    skipped: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Report:
+    cassette: str
+    target: str
+    outcomes: list[Outcome]
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.passed]
+
+    def text(self) -> str:
+        lines = [f"verify {self.cassette} against {self.target}"]
+        for outcome in self.outcomes:
+            mark = "skip" if outcome.skipped else "ok  " if outcome.passed else "FAIL"
+            lines.append(f"  {mark} #{outcome.index} {outcome.label} ({outcome.operation_id})")
+            if outcome.skipped:
+                lines.append(f"         {outcome.skipped}")
+            lines.extend(f"         {problem}" for problem in outcome.problems)
+        skipped = sum(1 for o in self.outcomes if o.skipped)
+        compared = len(self.outcomes) - skipped
+        lines.append(
+            f"{compared - len(self.failures)} of {compared} interactions match"
+            + ("" if not self.failures else f"; {len(self.failures)} do not")
+            + (f"; {skipped} skipped" if skipped else "")
+        )
+        return "\n".join(lines)
+
+
+class Verifier:
+    def __init__(
+        self,
+        contract: Contract,
+        target: str,
+        api_key: str,
+        volatile: Iterable[str] = (),
+        dashboard_token: str | None = None,
+    ) -> None:
+        self.contract = contract
+        self.upstream = HttpUpstream(target)
+        self.api_key = api_key
+        self.dashboard_token = dashboard_token
+        self.volatile = VOLATILE_FIELDS | frozenset(volatile)
+        self.router = OperationRouter(contract.operations.values())
+        self.ids: dict[str, str] = {}  # recorded id -> the target's
+
+    def run(self, cassette: Cassette) -> Report:
+        outcomes = [
+            self._one(i, interaction) for i, interaction in enumerate(cassette.interactions)
+        ]
+        return Report(str(cassette.path), self.upstream.label, outcomes)
+
+    def _one(self, index: int, recorded: Interaction) -> Outcome:
+        outcome = Outcome(index, recorded.label, recorded.operation_id)
+        recorded_auth = next(
+            (v for k, v in recorded.request_headers.items() if k.lower() == "authorization"), ""
+        )
+        # Each request goes with the kind of credential it was recorded with: a dashboard
+        # session sees every environment and credentials in clear, an API key does not.
+        if recorded_auth.startswith("Bearer"):
+            if self.dashboard_token is None:
+                outcome.skipped = "recorded with a dashboard session: pass --dashboard-token"
+                return outcome
+            authorization = f"Bearer {self.dashboard_token}"
+        else:
+            authorization = f"ApiKey {self.api_key}"
+        path = self._mapped_text(recorded.path)
+        query = {k: self._mapped_text(v) for k, v in recorded.query.items()}
+        target = path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+        headers = [
+            (name, value)
+            for name, value in recorded.request_headers.items()
+            if name.lower() != "authorization"
+        ]
+        headers.append(("Authorization", authorization))
+        body = (
+            b""
+            if recorded.request_body is None
+            else encode_json(self._mapped(recorded.request_body))
+        )
+        started = time.perf_counter()
+        try:
+            status, answer_headers, payload = self.upstream.send(
+                recorded.method, target, headers, body
+            )
+        except UpstreamError as exc:
+            outcome.problems.append(str(exc))
+            return outcome
+        outcome.seconds = time.perf_counter() - started
+        actual = _parse(payload)
+        if status != recorded.status:
+            outcome.problems.append(f"status {status}, recorded {recorded.status}")
+        self._learn_ids(recorded.response_body, actual)
+        outcome.problems.extend(self._compare(recorded.response_body, actual, "$"))
+        found = self.router.match(recorded.method, path)
+        if found is not None:
+            operation, path_params = found
+            answered = Interaction(
+                method=recorded.method,
+                path=path,
+                query=query,
+                request_headers=dict(headers),
+                request_body=_parse(body),
+                status=status,
+                response_headers=dict(answer_headers),
+                response_body=actual,
+            )
+            spec_problems = [
+                line
+                for line in interaction_violations(self.contract, operation, path_params, answered)
+                if line.startswith("response")
+            ]
+            outcome.problems.extend(f"spec: {line}" for line in spec_problems)
+        return outcome
+
+    # ---- ids ---------------------------------------------------------------------------
+
+    def _learn_ids(self, recorded: Any, actual: Any) -> None:
+        """Walk both answers together; a recorded ObjectId stands for the target's in its place."""
+        if isinstance(recorded, dict) and isinstance(actual, dict):
+            for key, value in recorded.items():
+                if key in actual:
+                    self._learn_ids(value, actual[key])
+        elif isinstance(recorded, list) and isinstance(actual, list):
+            for left, right in zip(recorded, actual, strict=False):
+                self._learn_ids(left, right)
+        elif (
+            isinstance(recorded, str)
+            and isinstance(actual, str)
+            and _OBJECT_ID.match(recorded)
+            and _OBJECT_ID.match(actual)
+        ):
+            self.ids.setdefault(recorded, actual)
+
+    def _mapped_text(self, text: str) -> str:
+        for recorded, actual in self.ids.items():
+            text = text.replace(recorded, actual)
+        return text
+
+    def _mapped(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: self._mapped(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self._mapped(item) for item in value]
+        if isinstance(value, str):
+            return self._mapped_text(value)
+        return value
+
+    # ---- comparison --------------------------------------------------------------------
+
+    def _compare(self, recorded: Any, actual: Any, where: str) -> list[str]:
+        if recorded == SECRET_MASK:
+            return []  # a secret the recorder masked: its value cannot be compared
+        if isinstance(recorded, dict) and isinstance(actual, dict):
+            problems = []
+            for key in sorted(recorded.keys() | actual.keys()):
+                at = f"{where}.{key}"
+                if key not in actual:
+                    problems.append(f"{at}: missing (recorded {_short(recorded[key])})")
+                elif key not in recorded:
+                    problems.append(f"{at}: not in the recording (got {_short(actual[key])})")
+                elif key in self.volatile:
+                    if type(recorded[key]) is not type(actual[key]):
+                        kind = type(recorded[key]).__name__
+                        problems.append(f"{at}: {_short(actual[key])}, recorded a {kind}")
+                elif key == "identifier" and _same_generated(recorded[key], actual[key]):
+                    continue
+                elif key == "path" and isinstance(recorded[key], str):
+                    if self._mapped_text(recorded[key]) != actual[key]:
+                        problems.append(
+                            f"{at}: {_short(actual[key])}, recorded {_short(recorded[key])}"
+                        )
+                else:
+                    problems.extend(self._compare(recorded[key], actual[key], at))
+            return problems
+        if isinstance(recorded, list) and isinstance(actual, list):
+            if len(recorded) != len(actual):
+                return [f"{where}: {len(actual)} items, recorded {len(recorded)}"]
+            problems = []
+            for index, (left, right) in enumerate(zip(recorded, actual, strict=True)):
+                problems.extend(self._compare(left, right, f"{where}[{index}]"))
+            return problems
+        if isinstance(recorded, str) and isinstance(actual, str):
+            if self._mapped_text(recorded) == actual:
+                return []
+        elif recorded == actual and type(recorded) is type(actual):
+            return []
+        return [f"{where}: {_short(actual)}, recorded {_short(recorded)}"]
+
+
+def _same_generated(recorded: Any, actual: Any) -> bool:
+    if not (isinstance(recorded, str) and isinstance(actual, str)):
+        return False
+    if recorded == actual:
+        return True
+    left, right = _GENERATED_IDENTIFIER.match(recorded), _GENERATED_IDENTIFIER.match(actual)
+    return bool(left and right and left.group("slug") == right.group("slug"))
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = orjson.dumps(value).decode() if not isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _parse(raw: bytes) -> Any:
+    if not raw.strip():
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return raw.decode("utf-8", errors="replace")
+
+
+def junit_xml(reports: Sequence[Report]) -> bytes:
+    """One <testsuite> per cassette, one <testcase> per interaction, <failure> for mismatches."""
+    suites = ElementTree.Element("testsuites")
+    for report in reports:
+        suite = ElementTree.SubElement(
+            suites,
+            "testsuite",
+            name=f"verify {report.cassette}",
+            tests=str(len(report.outcomes)),
+            failures=str(len(report.failures)),
+        )
+        for outcome in report.outcomes:
+            case = ElementTree.SubElement(
+                suite,
+                "testcase",
+                classname=report.cassette,
+                name=f"#{outcome.index} {outcome.label}",
+                time=f"{outcome.seconds:.3f}",
+            )
+            if outcome.skipped:
+                ElementTree.SubElement(case, "skipped", message=outcome.skipped)
+            elif not outcome.passed:
+                failure = ElementTree.SubElement(
+                    case, "failure", message=outcome.problems[0], type="mismatch"
+                )
+                failure.text = "\n".join(outcome.problems)
+    document: bytes = ElementTree.tostring(suites, encoding="utf-8", xml_declaration=True)
+    return document
