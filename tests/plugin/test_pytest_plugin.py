@@ -194,3 +194,51 @@ def test_each_sees_only_its_own(novu_mock, round):
     )
     result.assert_outcomes(passed=8)
     result.stdout.fnmatch_lines(["*2 workers*"])
+
+
+CASSETTE_TEST = """
+import httpx
+import pytest
+
+@pytest.mark.novu_cassette("walkthrough")
+def test_talks_to_novu(novu_mock):
+    created = httpx.post(f"{novu_mock.url}/v1/integrations", headers=novu_mock.headers,
+                         json={"providerId": "sendgrid", "channel": "email", "name": "Taped",
+                               "credentials": {"apiKey": "SG.plugin-secret"}})
+    assert created.status_code == 201
+    listed = httpx.get(f"{novu_mock.url}/v1/integrations", headers=novu_mock.headers)
+    assert "Taped" in [i["name"] for i in listed.json()["data"]]
+    print("REPLAYED" if "X-Mockserver-Replay" in created.headers else "RECORDED")
+"""
+
+
+def test_novu_cassette_records_once_then_replays(pytester: pytest.Pytester):
+    first = run(pytester, CASSETTE_TEST, "-s")
+    first.assert_outcomes(passed=1)
+    assert "RECORDED" in first.stdout.str()
+    cassette = pytester.path / "cassettes" / "walkthrough.yaml"
+    text = cassette.read_text()
+    assert text.startswith("kind: mockserver-cassette") and "SG.plugin-secret" not in text
+    second = run(pytester, CASSETTE_TEST, "-s")
+    second.assert_outcomes(passed=1)
+    assert "REPLAYED" in second.stdout.str()
+    assert cassette.read_text() == text  # mode once: an existing cassette is only replayed
+
+
+def test_novu_cassette_in_mode_none_fails_a_request_it_has_no_answer_for(
+    pytester: pytest.Pytester,
+):
+    result = run(
+        pytester,
+        """
+import httpx
+import pytest
+
+@pytest.mark.novu_cassette("empty", mode="none")
+def test_offline(novu_mock):
+    answer = httpx.get(f"{novu_mock.url}/v1/integrations", headers=novu_mock.headers)
+    assert answer.status_code == 404
+    assert "the cassette is empty" in answer.json()["message"]
+""",
+    )
+    result.assert_outcomes(passed=1)
