@@ -8,8 +8,8 @@ from typing import Any
 from werkzeug.datastructures import Headers
 
 from mockserver.contract.messages import describe, field_path
-from mockserver.contract.operations import Operation, Pointer
-from mockserver.contract.validators import SchemaValidator
+from mockserver.contract.operations import Operation, Pointer, ResponseContract
+from mockserver.contract.validators import SchemaValidator, SharedDocument
 from mockserver.errors import FieldProblem, ValidationFailed
 
 
@@ -92,7 +92,7 @@ def response_violations(
     if 200 <= status < 300 and not contract.describes_envelope:
         # The document describes the payload inside Novu's `{"data": ...}` envelope.
         document = body.get("data") if isinstance(body, dict) else body
-    if contract.validator is not None:
+    if contract.validator is not None and not _valid_by_parts(contract, document):
         for error in contract.validator.iter_errors(document):
             violations.append(f"{_where(error.absolute_path)}: {error.message}")
     for pointer in contract.structure_pointers:
@@ -103,6 +103,18 @@ def response_violations(
                 place = _where([*at, *error.absolute_path])
                 violations.append(f"{place}: {error.message} ({structure_name})")
     return violations
+
+
+def _valid_by_parts(contract: ResponseContract, document: Any) -> bool:
+    """True when the envelope and each (remembered) item are valid; False means "judge the
+    whole document", which also words the errors."""
+    split = contract.split
+    if split is None:
+        return False
+    items = [item for _, item in _resolve_pointer(document, split.pointer)]
+    if not all(type(item) is SharedDocument for item in items):
+        return False
+    return split.envelope.is_valid(document) and all(split.item.is_valid(i) for i in items)
 
 
 def _where(parts: Any) -> str:

@@ -16,6 +16,7 @@ from jsonschema.exceptions import SchemaError
 
 from mockserver.contract.documents import DocumentError
 from mockserver.contract.schema_convert import COMPONENT_PREFIX, SchemaConverter
+from mockserver.contract.split import SplitSchema, split_at
 from mockserver.contract.validators import SchemaValidator
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -41,6 +42,8 @@ class ResponseContract:
     # True when the document describes the body inside Novu's `{"data": ...}` envelope.
     describes_envelope: bool
     structure_pointers: tuple[Pointer, ...]
+    # The list answer's schema split into envelope and items (split.py), when that is exact.
+    split: SplitSchema | None = None
 
 
 @dataclass(frozen=True)
@@ -197,12 +200,18 @@ class OperationIndex:
         )
         enveloped = status.startswith("2") and schema is not None and self._is_envelope(schema)
         pointers = tuple(self._structure_pointers(schema)) if schema is not None else ()
+        validator = self._compile(schema, f"{where}: response {status}") if schema else None
+        lists = [pointer for pointer in pointers if pointer and pointer[-1] == "*"]
+        split = None
+        if validator is not None and len(lists) == 1 and len(pointers) == 1:
+            split = split_at(validator.schema, lists[0])
         return ResponseContract(
             status=status,
-            validator=self._compile(schema, f"{where}: response {status}") if schema else None,
+            validator=validator,
             required_headers=headers,
             describes_envelope=enveloped,
             structure_pointers=pointers,
+            split=split,
         )
 
     def _compile(self, schema: dict[str, Any], where: str) -> SchemaValidator:

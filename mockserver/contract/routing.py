@@ -18,18 +18,13 @@ class OperationRouter:
     def __init__(self, operations: Iterable[Operation]) -> None:
         routes = []
         for operation in operations:
-            names: list[str] = []
-
-            def capture(match: re.Match[str], names: list[str] = names) -> str:
-                names.append(match.group(1))
-                return "([^/]+)"
-
-            pattern = _TEMPLATE_PARAMETER.sub(
-                capture, re.escape(operation.path).replace(r"\{", "{").replace(r"\}", "}")
-            )
+            # Literal parts escaped, each {parameter} one path segment.
+            pieces = _TEMPLATE_PARAMETER.split(operation.path)
+            literals, names = pieces[0::2], pieces[1::2]
+            pattern = "([^/]+)".join(re.escape(literal) for literal in literals)
             # Literal segments win over parameters (/integrations/active before /{id}).
-            literal = len(_TEMPLATE_PARAMETER.sub("", operation.path))
-            routes.append((literal, re.compile(f"^{pattern}/?$"), names, operation))
+            weight = sum(len(literal) for literal in literals)
+            routes.append((weight, re.compile(f"^{pattern}/?$"), names, operation))
         routes.sort(key=lambda route: -route[0])
         self._routes = routes
 

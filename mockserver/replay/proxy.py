@@ -99,7 +99,8 @@ class CassetteApp:
     # ---- answers -----------------------------------------------------------------------
 
     def _replay(self, interaction: Interaction) -> Response:
-        index = self.cassette.interactions.index(interaction)
+        # By identity: two recordings of the same exchange are equal, but not the same one.
+        index = next(i for i, kept in enumerate(self.cassette.interactions) if kept is interaction)
         headers = dict(interaction.response_headers)
         headers[REPLAY_HEADER] = f"interaction {index}"
         body = b"" if interaction.response_body is None else encode_json(interaction.response_body)

@@ -141,3 +141,62 @@ def test_a_remembered_verdict_is_only_for_that_very_document(app: Flask) -> None
     assert any("'yes' is not of type 'boolean'" in e.message for e in validator.iter_errors(broken))
     # A plain dict equal to a remembered document is judged afresh.
     assert not validator.is_valid({**good, "deleted": None})
+
+
+def list_documents(sample: dict[str, Any]) -> Iterator[Any]:
+    """List answers of shared items: valid, with one item broken, with the envelope broken."""
+    good = [SharedDocument(sample), SharedDocument({**sample, "name": "Other"})]
+    yield {"data": good}
+    yield {"data": []}
+    yield good
+    for broken in mutations(sample):
+        if isinstance(broken, dict):
+            yield {"data": [good[0], SharedDocument(broken)]}
+            yield [good[0], SharedDocument(broken)]
+    yield {"data": good, "extra": 1}
+    yield {"data": {"0": good[0]}}
+    yield {}
+
+
+@pytest.mark.parametrize("spec", ["bundled", "novu"])
+def test_list_answers_judged_item_by_item_get_the_whole_schema_verdict(spec: str) -> None:
+    from mockserver.contract.checks import _valid_by_parts
+
+    settings = Settings() if spec == "bundled" else Settings(spec_path=novu_openapi())
+    server: MockServer = create_app(settings).extensions["mockserver"]
+    sample = integration_samples(server)[1]
+    split_contracts = [
+        contract
+        for operation in server.operations.values()
+        for contract in operation.responses.values()
+        if contract.split is not None
+    ]
+    assert len(split_contracts) >= 3  # list, list active, delete
+    judged = {True: 0, False: 0}
+    for contract in split_contracts:
+        assert contract.validator is not None
+        for document in list_documents(sample):
+            body = document if contract.describes_envelope else {"data": document}
+            target = body if contract.describes_envelope else body["data"]
+            whole = contract.validator.is_valid(copy.deepcopy(target))
+            by_parts = _valid_by_parts(contract, target)
+            # By parts may only say "valid" when the whole schema agrees, and must say so
+            # whenever it does (all items here are shared documents).
+            assert by_parts == whole, (contract.status, document)
+            judged[whole] += 1
+    assert judged[True] > 5 and judged[False] > 100, judged
+
+
+def test_a_list_schema_with_a_combinator_on_the_way_is_not_split() -> None:
+    from mockserver.contract.split import split_at
+
+    item = {"type": "object", "required": ["a"]}
+    plain = {"type": "object", "properties": {"data": {"type": "array", "items": item}}}
+    assert split_at(plain, ("data", "*")) is not None
+    guarded = {**plain, "anyOf": [{"required": ["data"]}, {"required": ["other"]}]}
+    assert split_at(guarded, ("data", "*")) is None
+    unevaluated = {
+        "type": "object",
+        "properties": {"data": {"type": "array", "items": item, "unevaluatedItems": False}},
+    }
+    assert split_at(unevaluated, ("data", "*")) is None

@@ -1,0 +1,98 @@
+"""Judging a list answer item by item, so that unchanged integrations are not judged again.
+
+A list answer is `{"data": [integration, ...]}`. Its schema is valid for a document exactly
+when the document is valid with the items left unconstrained (the envelope) and each item is
+valid against the item schema, provided the way from the root to the items goes only through
+`$ref`, `properties` and `items`: no combinator (allOf, anyOf, oneOf, not, if), no
+`unevaluated*` or `prefixItems` on the way, which could make an item's verdict depend on
+anything else. `split_at` builds the two halves when that holds and returns None otherwise.
+
+The items the mock answers with are SharedDocuments, whose verdict is remembered
+(validators.py), so a list of 1,000 unchanged integrations costs the envelope check alone.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from mockserver.contract.validators import SchemaValidator
+
+_UNSAFE_ON_THE_WAY = frozenset(
+    {
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "if",
+        "then",
+        "else",
+        "dependentSchemas",
+        "unevaluatedProperties",
+        "unevaluatedItems",
+        "prefixItems",
+        "$dynamicRef",
+        "$recursiveRef",
+    }
+)
+_DEFS_PREFIX = "#/$defs/"
+
+
+@dataclass(frozen=True)
+class SplitSchema:
+    pointer: tuple[str, ...]
+    envelope: SchemaValidator
+    item: SchemaValidator
+
+
+def split_at(schema: dict[str, Any], pointer: tuple[str, ...]) -> SplitSchema | None:
+    """Envelope and item validators for the items at `pointer`, or None if not exact."""
+    definitions = schema.get("$defs", {})
+    envelope = copy.deepcopy({k: v for k, v in schema.items() if k != "$defs"})
+    node = envelope
+    steps = list(pointer)
+    while True:
+        inlined = _inline_refs(node, definitions)
+        if inlined is None or _UNSAFE_ON_THE_WAY & inlined.keys():
+            return None
+        node = inlined
+        if not steps:
+            return None  # the pointer ends on the root: nothing to split
+        step = steps.pop(0)
+        if step == "*":
+            child_key, container = "items", node
+        else:
+            properties = node.get("properties")
+            if not isinstance(properties, dict):
+                return None
+            child_key, container = step, properties
+        child = container.get(child_key)
+        if not isinstance(child, dict):
+            return None
+        if not steps:
+            item = {**copy.deepcopy(child), "$defs": definitions} if definitions else child
+            container[child_key] = {}
+            if definitions:
+                envelope["$defs"] = definitions
+            return SplitSchema(pointer, SchemaValidator(envelope), SchemaValidator(item))
+        node = child
+
+
+def _inline_refs(node: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any] | None:
+    """Replace a node that is only a local `$ref` by a copy of its definition, in place."""
+    for _ in range(20):
+        reference = node.get("$ref")
+        if reference is None:
+            return node
+        if not isinstance(reference, str) or not reference.startswith(_DEFS_PREFIX):
+            return None
+        if set(node) - {"$ref", "$schema", "description", "title"}:
+            return None  # a $ref beside other keywords applies both: not worth the care
+        target = definitions.get(reference[len(_DEFS_PREFIX) :])
+        if not isinstance(target, dict):
+            return None
+        keep = {k: v for k, v in node.items() if k == "$schema"}
+        node.clear()
+        node.update(copy.deepcopy(target), **keep)
+    return None
