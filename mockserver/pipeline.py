@@ -418,7 +418,7 @@ def _parse_explained(raw: bytes, refused_at: int) -> Any:
         return json.loads(text, parse_constant=_refuse_constant)
     except _NotJson as exc:
         # NaN and Infinity are Python's extensions, not JSON; JSON.parse refuses them.
-        at = len(raw[:refused_at].decode("utf-8", errors="replace"))
+        at = min(len(raw[:refused_at].decode("utf-8", errors="replace")), len(text) - 1)
         raise BadRequest(f"Unexpected token {text[at]!r} in JSON at position {at}") from exc
     except json.JSONDecodeError as exc:
         if exc.pos >= len(text):
