@@ -96,8 +96,12 @@ def response_violations(
         for error in contract.validator.iter_errors(document):
             violations.append(f"{_where(error.absolute_path)}: {error.message}")
     for pointer in contract.structure_pointers:
+        is_valid = structure_validator.is_valid
+        if all(is_valid(instance) for instance in _values_at(document, pointer)):
+            continue
+        # Something is wrong: walk again, with paths this time, to say where.
         for at, instance in _resolve_pointer(document, pointer):
-            if structure_validator.is_valid(instance):
+            if is_valid(instance):
                 continue
             for error in structure_validator.explain(instance):
                 place = _where([*at, *error.absolute_path])
@@ -111,15 +115,27 @@ def _valid_by_parts(contract: ResponseContract, document: Any) -> bool:
     split = contract.split
     if split is None:
         return False
-    items = [item for _, item in _resolve_pointer(document, split.pointer)]
+    items = _values_at(document, split.pointer)
     if not all(type(item) is SharedDocument for item in items):
         return False
-    return split.envelope.is_valid(document) and all(split.item.is_valid(i) for i in items)
+    item_is_valid = split.item.is_valid
+    return split.envelope.is_valid(document) and all(item_is_valid(i) for i in items)
 
 
 def _where(parts: Any) -> str:
     path = field_path(parts)
     return "$." + path if path else "$"
+
+
+def _values_at(document: Any, pointer: Pointer) -> list[Any]:
+    """What the pointer reaches, without the paths (the common, valid case needs none)."""
+    found = [document]
+    for head in pointer:
+        if head == "*":
+            found = [item for node in found if isinstance(node, list) for item in node]
+        else:
+            found = [node[head] for node in found if isinstance(node, dict) and head in node]
+    return found
 
 
 def _resolve_pointer(document: Any, pointer: Pointer) -> list[tuple[tuple[Any, ...], Any]]:
