@@ -14,6 +14,7 @@ X-Mockserver-Contract-Violation header. Secrets are filtered before anything is 
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -91,8 +92,11 @@ class CassetteApp:
             if interaction is not None:
                 return self._replay(interaction)(environ, start_response)
         if self.recording and self.upstream is not None:
-            return self._forward(request, body, incoming)(environ, start_response)
+            return self._forward(request, body)(environ, start_response)
         if self.fallback is not None:
+            # The body was read here already: the mock gets it afresh.
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
             return self.fallback(environ, start_response)
         return self._unmatched(incoming, request)(environ, start_response)
 
@@ -106,7 +110,7 @@ class CassetteApp:
         body = b"" if interaction.response_body is None else encode_json(interaction.response_body)
         return Response(body, status=interaction.status, headers=headers)
 
-    def _forward(self, request: Request, body: bytes, incoming: Incoming) -> Response:
+    def _forward(self, request: Request, body: bytes) -> Response:
         assert self.upstream is not None
         target = request.full_path if request.query_string else request.path
         sent_headers = list(request.headers.items())

@@ -216,3 +216,14 @@ def test_extra_filters_mask_more_keys_and_headers(
     request = yaml.safe_load(text)["interactions"][0]["request"]
     assert request["headers"]["X-Tenant"] == "Bearer ********"
     assert request["body"]["credentials"] == {"apiKey": "********", "from": "********"}
+
+
+def test_the_fallback_mock_gets_the_whole_body_of_an_unmatched_request(
+    app: Flask, keys: Keys, contract: Contract, tmp_path: Path
+):
+    player = Client(
+        CassetteApp(contract, Cassette(path=tmp_path / "x.yaml"), mode="none", fallback=app)
+    )
+    created = create(player, keys, "Through the fallback")
+    assert created.status_code == 201, created.get_data(as_text=True)
+    assert created.get_json()["data"]["name"] == "Through the fallback"
