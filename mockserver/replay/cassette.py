@@ -23,12 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 import yaml
 from jsonschema import Draft202012Validator
 from werkzeug.datastructures import Headers
 
 from mockserver.contract import Contract, DocumentError
 from mockserver.contract.checks import check_request, response_violations
+from mockserver.contract.documents import load_document
 from mockserver.contract.routing import OperationRouter
 from mockserver.errors import ValidationFailed
 
@@ -172,16 +174,10 @@ class Cassette:
 
 def load_cassette(path: Path, contract: Contract) -> Cassette:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CassetteError(f"{path}: cannot read the cassette: {exc.strerror}") from exc
-    try:
-        raw = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise CassetteError(
-            f"{path}: not valid {path.suffix[1:].upper() or 'YAML'}: {exc}"
-        ) from exc
-    if not isinstance(raw, dict) or raw.get("kind") != KIND:
+        raw = load_document(path)
+    except DocumentError as exc:
+        raise CassetteError(str(exc)) from exc
+    if raw.get("kind") != KIND:
         raise CassetteError(f"{path}: not a mockserver cassette (no `kind: {KIND}`)")
     version = raw.get("version")
     if version != VERSION:
@@ -264,3 +260,13 @@ def interaction_violations(
         )
     )
     return found
+
+
+def parse_body(raw: bytes) -> Any:
+    """A body as a cassette keeps it: parsed JSON, the text when it is not JSON, None if empty."""
+    if not raw.strip():
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return raw.decode("utf-8", errors="replace")

@@ -23,19 +23,18 @@ file and seed give the same state.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jsonschema import Draft202012Validator
 
 from mockserver.auth import Caller
 from mockserver.clock import SteppingClock
 from mockserver.contract import Contract, DocumentError
 from mockserver.contract.checks import response_violations
+from mockserver.contract.documents import load_document
 from mockserver.errors import NovuError
 from mockserver.ids import IdFactory
 from mockserver.integrations.backend import IntegrationsBackend
@@ -104,13 +103,10 @@ class Dataset:
 def load_dataset(path: Path, contract: Contract) -> Dataset:
     """Read and check a dataset file: its format, then every integration against the spec."""
     try:
-        text = path.read_text(encoding="utf-8")
-        raw = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except OSError as exc:
-        raise DatasetError(f"{path}: cannot read the dataset: {exc.strerror}") from exc
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise DatasetError(f"{path}: not valid {path.suffix[1:].upper() or 'YAML'}: {exc}") from exc
-    if not isinstance(raw, dict) or raw.get("kind") != KIND:
+        raw = load_document(path)
+    except DocumentError as exc:
+        raise DatasetError(str(exc)) from exc
+    if raw.get("kind") != KIND:
         raise DatasetError(f"{path}: not a mockserver dataset (no `kind: {KIND}`)")
     if raw.get("version") != VERSION:
         raise DatasetError(

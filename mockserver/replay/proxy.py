@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
 from werkzeug.wrappers import Request, Response
 
 from mockserver.clock import iso_timestamp
@@ -28,7 +27,12 @@ from mockserver.contract import Contract
 from mockserver.contract.routing import OperationRouter
 from mockserver.errors import NovuError, error_body
 from mockserver.pipeline import JSON_CONTENT_TYPE, VIOLATION_HEADER, encode_json
-from mockserver.replay.cassette import Cassette, Interaction, interaction_violations
+from mockserver.replay.cassette import (
+    Cassette,
+    Interaction,
+    interaction_violations,
+    parse_body,
+)
 from mockserver.replay.matching import ATTRIBUTES, Incoming, Matcher
 from mockserver.replay.secrets import SecretFilter
 from mockserver.replay.upstream import Upstream, UpstreamError
@@ -85,7 +89,7 @@ class CassetteApp:
             method=request.method,
             path=request.path,
             query=dict(request.args),
-            body=self.secrets.filter_body(_parse(body)),
+            body=self.secrets.filter_body(parse_body(body)),
         )
         if self.replaying and not request.path.startswith("/__mock"):
             interaction = self.matcher.take(incoming)
@@ -128,10 +132,10 @@ class CassetteApp:
             path=request.path,
             query=dict(request.args),
             request_headers=dict(sent_headers),
-            request_body=_parse(body),
+            request_body=parse_body(body),
             status=status,
             response_headers=dict(headers),
-            response_body=_parse(payload),
+            response_body=parse_body(payload),
         )
         found = self.router.match(request.method, request.path)
         if found is None:
@@ -197,13 +201,3 @@ def _error(status: int, message: str, request: Request, unmatched: bool = False)
     if unmatched:
         headers[REPLAY_HEADER] = "unmatched"
     return Response(encode_json(body), status=status, headers=headers)
-
-
-def _parse(raw: bytes) -> Any:
-    """The JSON body, or the text when it is not JSON, or None when there is none."""
-    if not raw.strip():
-        return None
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return raw.decode("utf-8", errors="replace")

@@ -21,7 +21,12 @@ from mockserver.contract import Contract
 from mockserver.contract.routing import OperationRouter
 from mockserver.errors import SECRET_MASK
 from mockserver.pipeline import encode_json
-from mockserver.replay.cassette import Cassette, Interaction, interaction_violations
+from mockserver.replay.cassette import (
+    Cassette,
+    Interaction,
+    interaction_violations,
+    parse_body,
+)
 from mockserver.replay.upstream import HttpUpstream, UpstreamError
 
 # Fields whose values are made fresh by every server: compared by presence and type only.
@@ -145,7 +150,7 @@ class Verifier:
             outcome.problems.append(str(exc))
             return outcome
         outcome.seconds = time.perf_counter() - started
-        actual = _parse(payload)
+        actual = parse_body(payload)
         if status != recorded.status:
             outcome.problems.append(f"status {status}, recorded {recorded.status}")
         self._learn_ids(recorded.response_body, actual)
@@ -158,7 +163,7 @@ class Verifier:
                 path=path,
                 query=query,
                 request_headers=dict(headers),
-                request_body=_parse(body),
+                request_body=parse_body(body),
                 status=status,
                 response_headers=dict(answer_headers),
                 response_body=actual,
@@ -258,15 +263,6 @@ def _same_generated(recorded: Any, actual: Any) -> bool:
 def _short(value: Any, limit: int = 80) -> str:
     text = orjson.dumps(value).decode() if not isinstance(value, str) else repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _parse(raw: bytes) -> Any:
-    if not raw.strip():
-        return None
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return raw.decode("utf-8", errors="replace")
 
 
 def junit_xml(reports: Sequence[Report]) -> bytes:

@@ -79,7 +79,7 @@ def test_not_a_cassette_and_not_yaml(tmp_path: Path, contract: Contract):
         load_cassette(write(tmp_path, {"interactions": []}), contract)
     broken = tmp_path / "broken.yaml"
     broken.write_text("kind: [unclosed")
-    with pytest.raises(CassetteError, match=r"broken\.yaml: not valid YAML"):
+    with pytest.raises(CassetteError, match=r"broken\.yaml: not valid JSON or YAML"):
         load_cassette(broken, contract)
 
 
