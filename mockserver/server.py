@@ -7,6 +7,7 @@ so any number of servers can live in one process (tests, the pytest plugin, xdis
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from mockserver.catalogue import Catalogue, load_catalogue
 from mockserver.clock import Clock
@@ -22,6 +23,10 @@ from mockserver.ratelimit import RateLimiter
 from mockserver.seed import add_seeded_environment, new_organization, seed_store
 from mockserver.settings import Settings
 from mockserver.store import Environment, Organization, Store
+
+if TYPE_CHECKING:
+    # Imported where used: the dataset module builds on this one.
+    from mockserver.replay.dataset import Dataset
 
 _CREDENTIALS_SCHEMA = "CredentialsDto"
 _CREATE = "IntegrationsController_createIntegration"
@@ -63,7 +68,7 @@ class MockServer:
         self.seed = settings.seed
         self.faults = Faults(self.seed)
         self._isolated = 0
-        self.dataset = None
+        self.dataset: Dataset | None = None
         if settings.fixtures_path is not None:
             from mockserver.replay.dataset import load_dataset
 
