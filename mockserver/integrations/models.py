@@ -40,8 +40,7 @@ class Integration:
     # assigning any field is the one way an integration changes: that empties the cache.
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
-        if name != "_wire_cache":
-            object.__setattr__(self, "_wire_cache", {})
+        self.__dict__.pop("_wire_cache", None)
 
     def wire_view(self, *, reveal_credentials: bool, include_virtual_id: bool) -> dict[str, Any]:
         """`to_wire`, built once per change of the integration and shared between answers.
@@ -49,6 +48,7 @@ class Integration:
         Whoever gets it must not change it (the answer pipeline only reads, encodes and
         validates it); `to_wire` is the copy to hand to code that might.
         """
+        # Set through __dict__: assigning it as an attribute would empty it again at once.
         cache: dict[tuple[bool, bool], dict[str, Any]] = self.__dict__.setdefault("_wire_cache", {})
         key = (reveal_credentials, include_virtual_id)
         wire = cache.get(key)

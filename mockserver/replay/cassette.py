@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,9 +31,9 @@ from werkzeug.datastructures import Headers
 
 from mockserver.contract import Contract, DocumentError
 from mockserver.contract.checks import check_request, response_violations
-from mockserver.contract.documents import load_document
 from mockserver.contract.routing import OperationRouter
 from mockserver.errors import ValidationFailed
+from mockserver.replay.files import load_versioned
 
 KIND = "mockserver-cassette"
 VERSION = 1
@@ -173,22 +174,16 @@ class Cassette:
 
 
 def load_cassette(path: Path, contract: Contract) -> Cassette:
-    try:
-        raw = load_document(path)
-    except DocumentError as exc:
-        raise CassetteError(str(exc)) from exc
-    if raw.get("kind") != KIND:
-        raise CassetteError(f"{path}: not a mockserver cassette (no `kind: {KIND}`)")
-    version = raw.get("version")
-    if version != VERSION:
-        raise CassetteError(
-            f"{path}: cassette format version {version!r} is not one this mockserver reads (it "
-            f"reads version {VERSION}). Record it again with `mockserver record --mode all "
-            f"--cassette {path} --upstream URL`, or use the mockserver release that wrote it."
-        )
-    errors = sorted(FORMAT.iter_errors(raw), key=lambda e: list(e.absolute_path))
-    if errors:
-        raise CassetteError(f"{path}: {_where(list(errors[0].absolute_path))}: {errors[0].message}")
+    raw = load_versioned(
+        path,
+        kind=KIND,
+        version=VERSION,
+        form=FORMAT,
+        error=CassetteError,
+        upgrade=f"Record it again with `mockserver record --mode all --cassette {path} "
+        "--upstream URL`, or use the mockserver release that wrote it.",
+        where=_where,
+    )
     cassette = Cassette(
         path=path,
         interactions=[Interaction.from_json(item) for item in raw["interactions"]],
@@ -200,7 +195,7 @@ def load_cassette(path: Path, contract: Contract) -> Cassette:
     return cassette
 
 
-def _where(parts: list[Any]) -> str:
+def _where(parts: Sequence[Any]) -> str:
     if len(parts) >= 2 and parts[0] == "interactions":
         rest = ".".join(str(p) for p in parts[2:])
         return f"interaction {parts[1]}" + (f", field {rest}" if rest else "")

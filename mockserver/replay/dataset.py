@@ -34,10 +34,10 @@ from mockserver.auth import Caller
 from mockserver.clock import SteppingClock
 from mockserver.contract import Contract, DocumentError
 from mockserver.contract.checks import response_violations
-from mockserver.contract.documents import load_document
 from mockserver.errors import NovuError
 from mockserver.ids import IdFactory
 from mockserver.integrations.backend import IntegrationsBackend
+from mockserver.replay.files import load_versioned
 from mockserver.seed import SEED_EPOCH, new_organization
 from mockserver.server import MockServer
 from mockserver.store import Environment, environment_rng
@@ -102,22 +102,15 @@ class Dataset:
 
 def load_dataset(path: Path, contract: Contract) -> Dataset:
     """Read and check a dataset file: its format, then every integration against the spec."""
-    try:
-        raw = load_document(path)
-    except DocumentError as exc:
-        raise DatasetError(str(exc)) from exc
-    if raw.get("kind") != KIND:
-        raise DatasetError(f"{path}: not a mockserver dataset (no `kind: {KIND}`)")
-    if raw.get("version") != VERSION:
-        raise DatasetError(
-            f"{path}: dataset format version {raw.get('version')!r} is not one this mockserver "
-            f"reads (it reads version {VERSION}); change the file to version {VERSION}'s format "
-            "(see fixtures/README.md)"
-        )
-    errors = sorted(FORMAT.iter_errors(raw), key=lambda e: list(e.absolute_path))
-    if errors:
-        where = ".".join(str(p) for p in errors[0].absolute_path) or "(top level)"
-        raise DatasetError(f"{path}: {where}: {errors[0].message}")
+    raw = load_versioned(
+        path,
+        kind=KIND,
+        version=VERSION,
+        form=FORMAT,
+        error=DatasetError,
+        upgrade=f"Change the file to version {VERSION}'s format (see fixtures/README.md).",
+        where=lambda parts: ".".join(str(p) for p in parts) or "(top level)",
+    )
     keys = [e["apiKey"] for o in raw["organizations"] for e in o["environments"]]
     duplicated = sorted({key for key in keys if keys.count(key) > 1})
     if duplicated:

@@ -1,0 +1,44 @@
+"""Reading the project's own versioned files (cassettes, datasets): one way to refuse them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from mockserver.contract import DocumentError
+from mockserver.contract.documents import load_document
+
+
+def load_versioned(
+    path: Path,
+    *,
+    kind: str,
+    version: int,
+    form: Draft202012Validator,
+    error: type[DocumentError],
+    upgrade: str,
+    where: Callable[[Sequence[Any]], str],
+) -> dict[str, Any]:
+    """The file's content once it is readable, of this `kind` and `version`, and fits `form`.
+    Otherwise `error`, naming the file, and for a wrong version what to do (`upgrade`); a
+    misfit names the place in the file as `where` words a path."""
+    noun = kind.removeprefix("mockserver-")
+    try:
+        raw = load_document(path)
+    except DocumentError as exc:
+        raise error(str(exc)) from exc
+    if raw.get("kind") != kind:
+        raise error(f"{path}: not a mockserver {noun} (no `kind: {kind}`)")
+    if raw.get("version") != version:
+        raise error(
+            f"{path}: {noun} format version {raw.get('version')!r} is not one this mockserver "
+            f"reads (it reads version {version}). {upgrade}"
+        )
+    problems = sorted(form.iter_errors(raw), key=lambda e: list(e.absolute_path))
+    if problems:
+        first = problems[0]
+        raise error(f"{path}: {where(list(first.absolute_path))}: {first.message}")
+    return raw
