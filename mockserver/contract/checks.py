@@ -84,24 +84,29 @@ def response_violations(
         declared = ", ".join(sorted(operation.responses))
         return [f"status {status} is not declared for {operation.operation_id} ({declared})"]
     violations: list[str] = []
-    present = {name.lower() for name in headers}
-    for name in contract.required_headers:
-        if name.lower() not in present:
-            violations.append(f"required header {name} is missing")
+    if contract.required_headers:
+        present = {name.lower() for name in headers}
+        for name in contract.required_headers:
+            if name.lower() not in present:
+                violations.append(f"required header {name} is missing")
     document = body
     if 200 <= status < 300 and not contract.describes_envelope:
         # The document describes the payload inside Novu's `{"data": ...}` envelope.
         document = body.get("data") if isinstance(body, dict) else body
-    if contract.validator is not None and not _valid_by_parts(contract, document):
+    # The list answer's items, found once for both documents (they point at the same place).
+    reached: dict[Pointer, list[Any]] = {}
+    if contract.validator is not None and not _valid_by_parts(contract, document, reached):
         for error in contract.validator.iter_errors(document):
             violations.append(f"{_where(error.absolute_path)}: {error.message}")
     for pointer in contract.structure_pointers:
-        is_valid = structure_validator.is_valid
-        if all(is_valid(instance) for instance in _values_at(document, pointer)):
+        instances = reached.get(pointer)
+        if instances is None:
+            instances = _values_at(document, pointer)
+        if structure_validator.all_valid(instances):
             continue
         # Something is wrong: walk again, with paths this time, to say where.
         for at, instance in _resolve_pointer(document, pointer):
-            if is_valid(instance):
+            if structure_validator.is_valid(instance):
                 continue
             for error in structure_validator.explain(instance):
                 place = _where([*at, *error.absolute_path])
@@ -109,17 +114,18 @@ def response_violations(
     return violations
 
 
-def _valid_by_parts(contract: ResponseContract, document: Any) -> bool:
+def _valid_by_parts(
+    contract: ResponseContract, document: Any, reached: dict[Pointer, list[Any]]
+) -> bool:
     """True when the envelope and each (remembered) item are valid; False means "judge the
-    whole document", which also words the errors."""
+    whole document", which also words the errors. Leaves the items it found in `reached`."""
     split = contract.split
     if split is None:
         return False
-    items = _values_at(document, split.pointer)
+    items = reached[split.pointer] = _values_at(document, split.pointer)
     if not all(type(item) is SharedDocument for item in items):
         return False
-    item_is_valid = split.item.is_valid
-    return split.envelope.is_valid(document) and all(item_is_valid(i) for i in items)
+    return split.envelope.is_valid(document) and split.item.all_valid(items)
 
 
 def _where(parts: Any) -> str:
