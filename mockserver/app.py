@@ -1,4 +1,9 @@
-"""The Flask application: one URL rule per operation of the spec, plus the admin API."""
+"""The Flask application: one URL rule per operation of the spec, plus the admin API.
+
+Requests for an operation are answered by the dispatcher in front of Flask (dispatch.py); the
+URL rules here still serve what it hands on: HEAD requests, and telling a wrong method (405)
+from an unknown path (404).
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,17 @@ import re
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
+from mockserver.dispatch import ApiDispatcher
 from mockserver.errors import NovuError, error_body
+from mockserver.incoming import Incoming
 from mockserver.journal import nearest_operations
 from mockserver.pipeline import (
     JSON_CONTENT_TYPE,
     current_server,
     encode_json,
-    handle_operation,
+    handle,
     now_iso,
     record_exchange,
-    request_path,
 )
 from mockserver.server import MockServer
 from mockserver.settings import Settings
@@ -43,7 +49,18 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(admin)
         app.register_blueprint(inspector)
     app.register_error_handler(HTTPException, _http_error)
+    app.wsgi_app = ApiDispatcher(server, app.wsgi_app)  # type: ignore[method-assign]
     return app
+
+
+def handle_operation(**variables: str) -> Response:
+    """The Flask view behind every operation; the endpoint name is the operationId."""
+    server = current_server()
+    assert request.url_rule is not None
+    operation = server.operations[request.url_rule.endpoint]
+    path_params = {operation.path_aliases[name]: value for name, value in variables.items()}
+    answer = handle(server, operation, Incoming(request.environ), path_params)
+    return Response(answer.body, status=answer.status, headers=answer.headers)
 
 
 def _http_error(exc: HTTPException) -> Response:
@@ -56,9 +73,12 @@ def _http_error(exc: HTTPException) -> Response:
     headers: dict[str, str] = {}
     if isinstance(exc, MethodNotAllowed):
         headers["Allow"] = ", ".join(_allowed_methods(current_server(), request.path))
-    body = error_body(NovuError(status, message), path=request_path(), timestamp=now_iso())
+    server, incoming = current_server(), Incoming(request.environ)
+    body = error_body(
+        NovuError(status, message), path=incoming.path_with_query, timestamp=now_iso(server)
+    )
     if not request.path.startswith("/__mock"):
-        _journal_unmatched(current_server(), status, body, headers)
+        _journal_unmatched(server, incoming, status, body, headers)
     return Response(
         encode_json(body), status=status, headers=headers, content_type=JSON_CONTENT_TYPE
     )
@@ -87,12 +107,13 @@ def _template_pattern(template: str) -> re.Pattern[str]:
 
 
 def _journal_unmatched(
-    server: MockServer, status: int, body: object, headers: dict[str, str]
+    server: MockServer, incoming: Incoming, status: int, body: object, headers: dict[str, str]
 ) -> None:
     """Requests no operation of the spec matches, with the operations they came closest to."""
     operations = [(op.operation_id, op.method, op.path) for op in server.operations.values()]
     record_exchange(
         server,
+        incoming,
         status=status,
         response_headers={"Content-Type": JSON_CONTENT_TYPE, **headers},
         response_body=body,

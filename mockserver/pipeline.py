@@ -20,11 +20,12 @@ import json
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from flask import Response, current_app, request
+from flask import current_app
 
 from mockserver import idempotency
 from mockserver.auth import ENVIRONMENT_HEADER, Caller, authenticate
@@ -41,6 +42,7 @@ from mockserver.errors import (
     validation_error_body,
 )
 from mockserver.faults import DroppedConnection, Fault, fault_payload
+from mockserver.incoming import Incoming
 from mockserver.integrations.routes import HANDLERS, Exchange
 from mockserver.journal import JournalEntry, Violation
 from mockserver.ratelimit import too_many_requests
@@ -59,43 +61,54 @@ def current_server() -> MockServer:
     return server
 
 
-def handle_operation(**variables: str) -> Response:
-    """The one view behind every operation of the spec; the endpoint name is the operationId."""
-    server = current_server()
-    assert request.url_rule is not None
-    operation = server.operations[request.url_rule.endpoint]
+@dataclass
+class Answer:
+    """What goes back to the client; the WSGI layer (dispatch.py, or Flask) writes it out."""
+
+    status: int
+    body: bytes | Iterable[bytes]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def handle(
+    server: MockServer, operation: Operation, incoming: Incoming, path_params: dict[str, str]
+) -> Answer:
+    """One request to one operation of the spec, through every stage; `path_params` are keyed
+    by the names the spec's path template uses."""
     if not operation.compiled:
-        return _not_implemented(server, operation)
-    exchange = _Exchange(server, operation)
+        return _not_implemented(server, operation, incoming)
+    exchange = _Exchange(server, operation, incoming)
     fault = server.faults.pick(operation.operation_id)
     if fault is not None:
         dropped = exchange.apply_fault(fault)
         if dropped is not None:
             return dropped
     if exchange.status == 0:
+        where = incoming.path_with_query
         try:
-            exchange.run({operation.path_aliases[name]: v for name, v in variables.items()})
+            exchange.run(path_params)
         except ValidationFailed as failure:
             exchange.headers.update(failure.headers)
             exchange.fail(
-                422, validation_error_body(failure, path=request_path(), timestamp=now_iso())
+                422, validation_error_body(failure, path=where, timestamp=now_iso(server))
             )
         except NovuError as error:
             exchange.headers.update(error.headers)
-            exchange.fail(error.status, error_body(error, path=request_path(), timestamp=now_iso()))
+            exchange.fail(error.status, error_body(error, path=where, timestamp=now_iso(server)))
         except Exception:
-            log.exception("unhandled error in %s %s", operation.operation_id, request_path())
+            log.exception("unhandled error in %s %s", operation.operation_id, where)
             crash = NovuError(500, INTERNAL_ERROR_MESSAGE)
-            exchange.fail(500, error_body(crash, path=request_path(), timestamp=now_iso()))
+            exchange.fail(500, error_body(crash, path=where, timestamp=now_iso(server)))
     return exchange.respond()
 
 
 class _Exchange:
     """One request on its way through the stages; collects the status, payload and headers."""
 
-    def __init__(self, server: MockServer, operation: Operation) -> None:
+    def __init__(self, server: MockServer, operation: Operation, incoming: Incoming) -> None:
         self.server = server
         self.operation = operation
+        self.incoming = incoming
         self.started = time.perf_counter()
         self.status = 0  # 0 until something decides the answer
         self.payload: Any = None
@@ -109,12 +122,12 @@ class _Exchange:
     # ---- the stages --------------------------------------------------------------------
 
     def run(self, path_params: dict[str, str]) -> None:
-        server, operation = self.server, self.operation
-        self.body = body = read_json_body(server.settings.max_body_bytes)
+        server, operation, incoming = self.server, self.operation, self.incoming
+        self.body = body = read_json_body(incoming, server.settings.max_body_bytes)
         caller = authenticate(
             server.store,
-            request.headers.get("Authorization"),
-            request.headers.get(ENVIRONMENT_HEADER),
+            incoming.header("Authorization"),
+            incoming.header(ENVIRONMENT_HEADER),
             provision=server.environment_for_new_key if server.settings.any_key else None,
         )
         self.environment_id = caller.environment.id
@@ -131,8 +144,8 @@ class _Exchange:
                 check_request(
                     operation,
                     path_params=path_params,
-                    query=request.args,
-                    headers=request.headers,
+                    query=incoming.args,
+                    headers=incoming.headers,
                     body=body,
                     secret_keys=server.catalogue.secure_keys,
                 )
@@ -154,7 +167,7 @@ class _Exchange:
         self.status, self.payload = status, payload
         self._remember()
 
-    def apply_fault(self, fault: Fault) -> Response | None:
+    def apply_fault(self, fault: Fault) -> Answer | None:
         """Latency first; then a dropped connection or an error answer, if the fault has one."""
         self.fault = fault
         if fault.latency_ms is not None:
@@ -166,12 +179,14 @@ class _Exchange:
             return _dropped_response()
         if fault.status is not None:
             self.status = fault.status
-            self.payload = fault_payload(fault, path=request_path(), timestamp=now_iso())
+            self.payload = fault_payload(
+                fault, path=self.incoming.path_with_query, timestamp=now_iso(self.server)
+            )
             if fault.status in (429, 503):
                 self.headers["Retry-After"] = "1"
         return None
 
-    def respond(self) -> Response:
+    def respond(self) -> Answer:
         headers = {"Content-Type": JSON_CONTENT_TYPE, **self.headers}
         status, payload = self.status, self.payload
         # A fault's answer was checked against the contract when the fault was defined.
@@ -181,7 +196,7 @@ class _Exchange:
         if checking:
             status, payload = self._check_response(status, payload, headers)
         self._journal(status, payload, headers)
-        return Response(encode_json(payload), status=status, headers=headers)
+        return Answer(status, encode_json(payload), headers)
 
     # ---- helpers -----------------------------------------------------------------------
 
@@ -216,11 +231,14 @@ class _Exchange:
             f"Contract violation: the mock's {status} answer to {operation.operation_id} "
             f"breaks the contract: {summary}"
         )
-        return 500, error_body(NovuError(500, message), path=request_path(), timestamp=now_iso())
+        crash = NovuError(500, message)
+        where = self.incoming.path_with_query
+        return 500, error_body(crash, path=where, timestamp=now_iso(self.server))
 
     def _journal(self, status: int, payload: Any, headers: dict[str, str]) -> None:
         record_exchange(
             self.server,
+            self.incoming,
             status=status,
             response_headers=headers,
             response_body=payload,
@@ -244,7 +262,7 @@ class _Exchange:
 
     def _preferred_error(self) -> bool:
         """`Prefer: code=NNN`, as Prism users know it: answer with that declared error."""
-        match = _PREFER_CODE.search(f" {request.headers.get('Prefer', '')} ")
+        match = _PREFER_CODE.search(f" {self.incoming.header('Prefer') or ''} ")
         if match is None:
             return False
         code = int(match.group(1))
@@ -263,14 +281,16 @@ class _Exchange:
             message=f"Forced by Prefer: code={code}",
         )
         self.status = code
-        self.payload = fault_payload(self.fault, path=request_path(), timestamp=now_iso())
+        self.payload = fault_payload(
+            self.fault, path=self.incoming.path_with_query, timestamp=now_iso(self.server)
+        )
         return True
 
     def _replayed(self, caller: Caller, body: Any) -> bool:
         """Novu's idempotency interceptor: replay a POST/PATCH key's first answer, or claim it."""
-        key = request.headers.get(idempotency.HEADER)
+        key = self.incoming.header(idempotency.HEADER)
         # Novu's interceptor skips a falsy key: an empty header is no key at all.
-        if not key or request.method not in idempotency.METHODS:
+        if not key or self.incoming.method not in idempotency.METHODS:
             return False
         replay = self.server.idempotency.begin(caller.organization.id, key, body)
         self.headers["Idempotency-Key"] = key
@@ -290,6 +310,7 @@ class _Exchange:
 
 def record_exchange(
     server: MockServer,
+    incoming: Incoming,
     *,
     status: int,
     response_headers: dict[str, str],
@@ -302,15 +323,14 @@ def record_exchange(
     journal = server.journal
     if journal.capacity <= 0:
         return
-    environ = request.environ
     journal.record(
         JournalEntry(
             id=journal.next_id(),
             time=iso_timestamp(server.now()),
-            method=request.method,
-            path=request.path,
-            query=dict(request.args) if environ.get("QUERY_STRING") else {},
-            request_headers=_request_headers(environ),
+            method=incoming.method,
+            path=incoming.path,
+            query=dict(incoming.args) if incoming.query_string else {},
+            request_headers=incoming.header_dict(),
             request_body=request_body,
             status=status,
             response_headers=dict(response_headers),
@@ -321,21 +341,7 @@ def record_exchange(
     )
 
 
-def _request_headers(environ: dict[str, Any]) -> dict[str, str]:
-    """The request's headers as a plain dict, read straight from the WSGI environ (werkzeug's
-    Headers view costs several times more, and the journal runs on every request)."""
-    headers = {
-        key[5:].replace("_", "-").title(): value
-        for key, value in environ.items()
-        if key.startswith("HTTP_")
-    }
-    for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
-        if environ.get(key):
-            headers[name] = environ[key]
-    return headers
-
-
-def _dropped_response() -> Response:
+def _dropped_response() -> Answer:
     """Headers promise a body that never comes: the server closes the connection mid-answer.
 
     A first, partial chunk makes the WSGI server commit the headers; the exception after it then
@@ -346,12 +352,10 @@ def _dropped_response() -> Response:
         yield b'{"data":'
         raise DroppedConnection("connection dropped by an injected fault")
 
-    return Response(
-        body(), status=200, headers={"Content-Length": "1024"}, content_type=JSON_CONTENT_TYPE
-    )
+    return Answer(200, body(), {"Content-Type": JSON_CONTENT_TYPE, "Content-Length": "1024"})
 
 
-def _not_implemented(server: MockServer, operation: Operation) -> Response:
+def _not_implemented(server: MockServer, operation: Operation, incoming: Incoming) -> Answer:
     """An operation of the document the mock has no rules for (Novu's whole-API document has
     many): a 501 that names it, outside the contract checks since the mock cannot honour it."""
     error = NovuError(
@@ -359,16 +363,17 @@ def _not_implemented(server: MockServer, operation: Operation) -> Response:
         f"mockserver does not implement {operation.operation_id} "
         f"({operation.method} {operation.path})",
     )
-    body = error_body(error, path=request_path(), timestamp=now_iso())
+    body = error_body(error, path=incoming.path_with_query, timestamp=now_iso(server))
     headers = {"Content-Type": JSON_CONTENT_TYPE}
     record_exchange(
         server,
+        incoming,
         status=501,
         response_headers=headers,
         response_body=body,
         operation_id=operation.operation_id,
     )
-    return Response(encode_json(body), status=501, headers=headers)
+    return Answer(501, encode_json(body), headers)
 
 
 def _check_scheme(server: MockServer, operation: Operation, caller: Caller) -> None:
@@ -380,17 +385,17 @@ def _check_scheme(server: MockServer, operation: Operation, caller: Caller) -> N
         raise Unauthorized("API endpoint not available")
 
 
-def read_json_body(limit: int) -> Any:
+def read_json_body(incoming: Incoming, limit: int) -> Any:
     """The parsed JSON body, or None when there is none. Raises Novu's 413, 415 or 400."""
-    length = request.content_length
+    length = incoming.content_length
     if length is not None and length > limit:
         raise NovuError(413, "request entity too large")
-    raw = request.stream.read(limit + 1)
+    raw = incoming.read_body(limit)
     if len(raw) > limit:
         raise NovuError(413, "request entity too large")
     if not raw.strip():
         return None
-    mimetype = request.mimetype
+    mimetype = incoming.mimetype
     if mimetype != "application/json" and not mimetype.endswith("+json"):
         raise NovuError(
             415,
@@ -475,11 +480,5 @@ def _header_safe(text: str, limit: int = 1000) -> str:
     return cleaned[:limit]
 
 
-def request_path() -> str:
-    """The path and query string, as Novu reports it in `path`."""
-    query = request.query_string.decode("latin-1")
-    return request.path + ("?" + query if query else "")
-
-
-def now_iso() -> str:
-    return iso_timestamp(current_server().now())
+def now_iso(server: MockServer) -> str:
+    return iso_timestamp(server.now())

@@ -15,24 +15,26 @@ _TEMPLATE_PARAMETER = re.compile(r"{([^}/]+)}")
 
 
 class OperationRouter:
-    def __init__(self, operations: Iterable[Operation]) -> None:
+    def __init__(self, operations: Iterable[Operation], *, trailing_slash: bool = True) -> None:
+        """`trailing_slash`: also match the path with one `/` more, as Express does."""
         routes = []
+        ending = "/?" if trailing_slash else ""
         for operation in operations:
             # Literal parts escaped, each {parameter} one path segment.
             pieces = _TEMPLATE_PARAMETER.split(operation.path)
             literals, names = pieces[0::2], pieces[1::2]
-            pattern = "([^/]+)".join(re.escape(literal) for literal in literals)
+            source = "([^/]+)".join(re.escape(literal) for literal in literals)
             # Literal segments win over parameters (/integrations/active before /{id}).
             weight = sum(len(literal) for literal in literals)
-            routes.append((weight, re.compile(f"^{pattern}/?$"), names, operation))
+            routes.append((weight, re.compile(source + ending), names, operation))
         routes.sort(key=lambda route: -route[0])
-        self._routes = routes
+        self._by_method: dict[str, list[tuple[re.Pattern[str], list[str], Operation]]] = {}
+        for _, pattern, names, operation in routes:
+            self._by_method.setdefault(operation.method, []).append((pattern, names, operation))
 
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
-        for _, pattern, names, operation in self._routes:
-            if operation.method != method.upper():
-                continue
-            found = pattern.match(path)
+        for pattern, names, operation in self._by_method.get(method.upper(), ()):
+            found = pattern.fullmatch(path)
             if found:
                 return operation, dict(zip(names, found.groups(), strict=True))
         return None

@@ -1,0 +1,113 @@
+"""One HTTP request as the pipeline reads it: straight from the WSGI environ.
+
+The API routes are served without Flask's request context (see dispatch.py); this reads the
+same values werkzeug's Request would (decoded path, first value of each query parameter,
+case-insensitive headers, the body stream bounded by Content-Length) at a fraction of the cost,
+building werkzeug's own objects only for what is rare, such as a query string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+from werkzeug.http import parse_options_header
+from werkzeug.wrappers import Request
+from werkzeug.wsgi import get_content_length, get_input_stream
+
+# Headers a WSGI server passes without the HTTP_ prefix (PEP 3333).
+_UNPREFIXED = {"CONTENT_TYPE": "Content-Type", "CONTENT_LENGTH": "Content-Length"}
+
+
+class Incoming:
+    def __init__(self, environ: dict[str, Any]) -> None:
+        self.environ = environ
+        self.method: str = environ.get("REQUEST_METHOD", "GET").upper()
+        # PEP 3333 hands the path over as latin-1 text; werkzeug reads it back as UTF-8.
+        raw_path = (environ.get("PATH_INFO") or "").encode("latin1").decode(errors="replace")
+        self.path: str = "/" + raw_path.lstrip("/")
+        self.query_string: str = environ.get("QUERY_STRING", "")
+
+    @property
+    def path_with_query(self) -> str:
+        """The path and query string, as Novu reports it in an error's `path`."""
+        return self.path + "?" + self.query_string if self.query_string else self.path
+
+    @cached_property
+    def headers(self) -> EnvironHeaders:
+        return EnvironHeaders(self.environ)
+
+    def header(self, name: str) -> str | None:
+        value: str | None = self.headers.get(name)
+        return value
+
+    @cached_property
+    def args(self) -> MultiDict[str, str]:
+        """The query parameters, parsed exactly as werkzeug parses them (rarely needed)."""
+        if not self.query_string:
+            return MultiDict()
+        return Request(self.environ, populate_request=False, shallow=True).args
+
+    @property
+    def content_length(self) -> int | None:
+        return get_content_length(self.environ)
+
+    @property
+    def mimetype(self) -> str:
+        return parse_options_header(self.environ.get("CONTENT_TYPE", ""))[0].lower()
+
+    def read_body(self, limit: int) -> bytes:
+        """At most `limit` + 1 bytes of the body: one more than allowed says it was too long."""
+        return get_input_stream(self.environ).read(limit + 1)
+
+    def header_dict(self) -> dict[str, str]:
+        """Every request header as a plain dict (the journal keeps one per exchange)."""
+        environ = self.environ
+        headers = {
+            key[5:].replace("_", "-").title(): value
+            for key, value in environ.items()
+            if key.startswith("HTTP_")
+        }
+        for key, name in _UNPREFIXED.items():
+            if environ.get(key):
+                headers[name] = environ[key]
+        return headers
+
+
+class EnvironHeaders(Mapping[str, str]):
+    """Case-insensitive lookups of request headers in the environ, as HTTP compares names."""
+
+    __slots__ = ("_environ",)
+
+    def __init__(self, environ: dict[str, Any]) -> None:
+        self._environ = environ
+
+    @staticmethod
+    def _key(name: str) -> str:
+        key = name.upper().replace("-", "_")
+        return key if key in _UNPREFIXED else "HTTP_" + key
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self._environ.get(self._key(name))
+        return default if value is None else value
+
+    def __getitem__(self, name: str) -> str:
+        value = self._environ.get(self._key(name))
+        if value is None:
+            raise KeyError(name)
+        return str(value)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._key(name) in self._environ
+
+    def __iter__(self) -> Any:
+        for key in self._environ:
+            if key.startswith("HTTP_"):
+                yield key[5:].replace("_", "-").title()
+            elif key in _UNPREFIXED:
+                yield _UNPREFIXED[key]
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
