@@ -16,6 +16,8 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from mockserver.contract.inline import inline_local_refs
+
 
 class SharedDocument(dict[str, Any]):
     """A JSON object that nobody changes once it is built (the answer cache of an integration
@@ -31,7 +33,7 @@ class SchemaValidator:
         self.schema = schema
         # offline: a schema may never make the mock fetch anything over the network.
         self._decide = jsonschema_rs.Draft202012Validator(schema, offline=True)
-        self._explain = Draft202012Validator(schema)
+        self._explain = Draft202012Validator(inline_local_refs(schema))
         # id -> the SharedDocument itself: holding it keeps its id from being reused.
         self._valid_documents: dict[int, SharedDocument] = {}
 

@@ -1,0 +1,62 @@
+"""A schema with its local `$ref`s replaced by what they point at, for the detailed validator.
+
+`jsonschema` resolves every `$ref` it meets through the `referencing` library on every
+validation, which is most of what wording a 422 costs. Inlined, the same checks run with no
+lookups. Only the schema path of an error changes (no `$ref` step); the messages, the instance
+paths and the verdicts do not, and the 422 wording reads nothing else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_DEFS_PREFIX = "#/$defs/"
+# Keywords that give a schema resource its own base or name: a definition carrying one is left
+# behind its `$ref`, since moving it would change what references inside it resolve to.
+_RESOURCE_KEYWORDS = frozenset({"$id", "$anchor", "$dynamicAnchor", "$recursiveAnchor"})
+# Keywords beside a `$ref` that constrain nothing, so the target can take their place.
+_ANNOTATIONS = frozenset({"$schema", "$comment", "title", "description", "examples", "deprecated"})
+
+
+def inline_local_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `schema` with `#/$defs/...` references inlined, except recursive ones (those
+    stay references, and `$defs` stays at the root for them)."""
+    definitions = schema.get("$defs")
+    if not isinstance(definitions, dict) or not definitions:
+        return schema
+    root = {key: value for key, value in schema.items() if key != "$defs"}
+    inlined: dict[str, Any] = _inline(root, definitions, ())
+    inlined["$defs"] = definitions
+    return inlined
+
+
+def _inline(node: Any, definitions: dict[str, Any], inlining: tuple[str, ...]) -> Any:
+    if isinstance(node, list):
+        return [_inline(item, definitions, inlining) for item in node]
+    if not isinstance(node, dict):
+        return node
+    reference = node.get("$ref")
+    target_name = _local_target(reference, definitions, inlining)
+    if target_name is None:
+        return {key: _inline(value, definitions, inlining) for key, value in node.items()}
+    target = _inline(definitions[target_name], definitions, (*inlining, target_name))
+    siblings = {
+        key: _inline(value, definitions, inlining) for key, value in node.items() if key != "$ref"
+    }
+    if _ANNOTATIONS.issuperset(siblings):
+        return {**target, **siblings}
+    # A $ref beside other keywords applies both (2020-12): keep them, and the target as allOf.
+    siblings["allOf"] = [*siblings.get("allOf", []), target]
+    return siblings
+
+
+def _local_target(
+    reference: Any, definitions: dict[str, Any], inlining: tuple[str, ...]
+) -> str | None:
+    if not isinstance(reference, str) or not reference.startswith(_DEFS_PREFIX):
+        return None
+    name = reference[len(_DEFS_PREFIX) :]
+    target = definitions.get(name)
+    if not isinstance(target, dict) or name in inlining or _RESOURCE_KEYWORDS & target.keys():
+        return None
+    return name
