@@ -19,6 +19,7 @@ from werkzeug.wsgi import get_content_length, get_input_stream
 
 # Headers a WSGI server passes without the HTTP_ prefix (PEP 3333).
 _UNPREFIXED = {"CONTENT_TYPE": "Content-Type", "CONTENT_LENGTH": "Content-Length"}
+_LIVE_OBJECTS = ("wsgi.input", "wsgi.errors", "wsgi.file_wrapper", "werkzeug.request")
 
 
 class Incoming:
@@ -59,21 +60,39 @@ class Incoming:
         return parse_options_header(self.environ.get("CONTENT_TYPE", ""))[0].lower()
 
     def read_body(self, limit: int) -> bytes:
-        """At most `limit` + 1 bytes of the body: one more than allowed says it was too long."""
-        return get_input_stream(self.environ).read(limit + 1)
+        """At most `limit` + 1 bytes of the body: one more than allowed says it was too long.
 
-    def header_dict(self) -> dict[str, str]:
-        """Every request header as a plain dict (the journal keeps one per exchange)."""
+        As werkzeug reads it: up to Content-Length, or to the end of a stream the server
+        terminates (chunked bodies), and nothing when neither is known."""
         environ = self.environ
-        headers = {
-            key[5:].replace("_", "-").title(): value
-            for key, value in environ.items()
-            if key.startswith("HTTP_")
-        }
-        for key, name in _UNPREFIXED.items():
-            if environ.get(key):
-                headers[name] = environ[key]
-        return headers
+        length = get_content_length(environ)
+        if length is None or "wsgi.input_terminated" in environ:
+            return get_input_stream(environ).read(limit + 1)
+        # The common case, read without werkzeug's stream wrapper (a third of the body's cost).
+        stream = environ["wsgi.input"]
+        return stream.read(min(length, limit + 1)) if length else b""
+
+    def environ_snapshot(self) -> dict[str, Any]:
+        """A copy of the environ that outlives the request, for `headers_of` to read later:
+        copying the dict whole is several times cheaper than picking out the headers, and the
+        objects a WSGI server or Flask put in it (the body stream, the request) are left out."""
+        snapshot = self.environ.copy()
+        for key in _LIVE_OBJECTS:
+            snapshot.pop(key, None)
+        return snapshot
+
+
+def headers_of(environ: dict[str, Any]) -> dict[str, str]:
+    """Every request header in a WSGI environ, as a plain dict."""
+    headers = {
+        key[5:].replace("_", "-").title(): value
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
+    for key, name in _UNPREFIXED.items():
+        if environ.get(key):
+            headers[name] = environ[key]
+    return headers
 
 
 class EnvironHeaders(Mapping[str, str]):

@@ -2,22 +2,26 @@
 
 Each entry keeps the request, the response, the operation it matched (or the nearest ones when
 it matched none), the time it took and any contract violations. Secrets are masked before an
-entry is stored: the Authorization header, and credential keys Novu treats as secret wherever
-they appear in a body.
+entry is first read: the Authorization header, and credential keys Novu treats as secret
+wherever they appear in a body.
 """
 
 from __future__ import annotations
 
+import copy
 import difflib
 import itertools
 import threading
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
+from mockserver.clock import iso_timestamp
 from mockserver.errors import CREDENTIALS_FIELD
 from mockserver.errors import SECRET_MASK as MASK
+from mockserver.incoming import headers_of
 
 
 @dataclass
@@ -26,54 +30,117 @@ class Violation:
     message: str
 
 
-@dataclass
 class JournalEntry:
-    id: int
-    time: str
-    method: str
-    path: str
-    query: dict[str, str]
-    request_headers: dict[str, str]
-    request_body: Any
-    status: int
-    response_headers: dict[str, str]
-    response_body: Any
-    duration_ms: float
-    operation_id: str | None = None
-    environment_id: str | None = None
-    violations: list[Violation] = field(default_factory=list)
-    fault: str | None = None
-    nearest: list[str] = field(default_factory=list)
-    masked: bool = field(default=True, repr=False)
+    """One exchange. Recorded raw, as cheaply as possible (the journal runs on every request
+    and most entries are never read): the time is kept as a datetime and the request headers
+    as the WSGI environ's; both become text when first read."""
+
+    __slots__ = (
+        "_environ",
+        "_moment",
+        "_request_headers",
+        "_time",
+        "duration_ms",
+        "environment_id",
+        "fault",
+        "id",
+        "masked",
+        "method",
+        "nearest",
+        "operation_id",
+        "path",
+        "query",
+        "request_body",
+        "response_body",
+        "response_headers",
+        "status",
+        "violations",
+    )
+
+    def __init__(
+        self,
+        *,
+        id: int,
+        moment: datetime,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        environ: dict[str, Any],
+        request_body: Any,
+        status: int,
+        response_headers: dict[str, str],
+        response_body: Any,
+        duration_ms: float,
+        operation_id: str | None = None,
+        environment_id: str | None = None,
+        violations: list[Violation] | None = None,
+        fault: str | None = None,
+        nearest: list[str] | None = None,
+    ) -> None:
+        self.id = id
+        self._moment: datetime | None = moment
+        self._time = ""
+        self.method = method
+        self.path = path
+        self.query = query
+        # A copy of the environ's header entries (it may hold other keys; they are skipped).
+        self._environ: dict[str, Any] | None = environ
+        self._request_headers: dict[str, str] = {}
+        self.request_body = request_body
+        self.status = status
+        self.response_headers = response_headers
+        self.response_body = response_body
+        self.duration_ms = duration_ms
+        self.operation_id = operation_id
+        self.environment_id = environment_id
+        self.violations = violations or []
+        self.fault = fault
+        self.nearest = nearest or []
+        self.masked = False
+
+    @property
+    def time(self) -> str:
+        if self._moment is not None:
+            self._time, self._moment = iso_timestamp(self._moment), None
+        return self._time
+
+    @property
+    def request_headers(self) -> dict[str, str]:
+        if self._environ is not None:
+            self._request_headers, self._environ = headers_of(self._environ), None
+        return self._request_headers
+
+    @request_headers.setter
+    def request_headers(self, headers: dict[str, str]) -> None:
+        self._request_headers, self._environ = headers, None
 
     @property
     def matched(self) -> bool:
         return self.operation_id is not None
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
         return {
-            "id": data["id"],
-            "time": data["time"],
-            "operationId": data["operation_id"],
-            "environmentId": data["environment_id"],
+            "id": self.id,
+            "time": self.time,
+            "operationId": self.operation_id,
+            "environmentId": self.environment_id,
             "matched": self.matched,
             "request": {
-                "method": data["method"],
-                "path": data["path"],
-                "query": data["query"],
-                "headers": data["request_headers"],
-                "body": data["request_body"],
+                "method": self.method,
+                "path": self.path,
+                "query": copy.deepcopy(self.query),
+                "headers": dict(self.request_headers),
+                "body": copy.deepcopy(self.request_body),
             },
             "response": {
-                "status": data["status"],
-                "headers": data["response_headers"],
-                "body": data["response_body"],
+                "status": self.status,
+                "headers": dict(self.response_headers),
+                "body": copy.deepcopy(self.response_body),
             },
             "durationMs": round(self.duration_ms, 3),
-            "violations": data["violations"],
-            "fault": data["fault"],
-            "nearest": data["nearest"],
+            "violations": [asdict(violation) for violation in self.violations],
+            "fault": self.fault,
+            "nearest": list(self.nearest),
         }
 
 
@@ -122,7 +189,6 @@ class Journal:
         # and masking a long list answer cost more than answering it. The bodies and headers
         # are the exchange's own, never changed after it, and nothing reads an entry except
         # through entries().
-        entry.masked = False
         with self._lock:
             self._entries.append(entry)
 

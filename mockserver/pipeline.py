@@ -326,11 +326,11 @@ def record_exchange(
     journal.record(
         JournalEntry(
             id=journal.next_id(),
-            time=iso_timestamp(server.now()),
+            moment=server.now(),
             method=incoming.method,
             path=incoming.path,
             query=dict(incoming.args) if incoming.query_string else {},
-            request_headers=incoming.header_dict(),
+            environ=incoming.environ_snapshot(),
             request_body=request_body,
             status=status,
             response_headers=dict(response_headers),
@@ -406,7 +406,9 @@ def read_json_body(incoming: Incoming, limit: int) -> Any:
         parsed = orjson.loads(raw)
     except orjson.JSONDecodeError as refused:
         parsed = _parse_explained(raw, refused.pos)
-    if _depth_exceeds(parsed, MAX_NESTING):
+    # Each level opens a bracket: a body with few of them cannot be nested too deeply.
+    deep_enough = raw.count(b"{") + raw.count(b"[") > MAX_NESTING
+    if deep_enough and _depth_exceeds(parsed, MAX_NESTING):
         raise BadRequest(_TOO_DEEP)
     return parsed
 
