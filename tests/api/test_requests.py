@@ -102,6 +102,26 @@ def test_wrong_method_is_405_with_allow(client):
     assert response.get_json()["message"] == "Cannot PATCH /v1/integrations"
 
 
+def test_head_answers_as_get_without_a_body(client, keys):
+    auth = {"Authorization": f"ApiKey {keys.development}"}
+    got, head = (
+        client.get("/v1/integrations", headers=auth),
+        client.head("/v1/integrations", headers=auth),
+    )
+    assert (head.status_code, head.data) == (200, b"")
+    assert head.headers["Content-Length"] == got.headers["Content-Length"]
+
+
+def test_answers_carry_an_exact_content_length(client, keys):
+    auth = {"Authorization": f"ApiKey {keys.development}"}
+    for response in (
+        client.get("/v1/integrations", headers=auth),
+        client.post("/v1/integrations", headers=auth, json={"providerId": 1}),
+        client.get("/v1/nothing", headers=auth),
+    ):
+        assert int(response.headers["Content-Length"]) == len(response.data) > 0
+
+
 def test_error_path_keeps_the_query_string(api):
     status, body = api.call("PUT", "/v1/integrations/zzz?dryRun=1", {"name": "n"})
     assert status == 404
