@@ -1,12 +1,15 @@
 """`python -m bench`: throughput and latency of the mock, with ratios from the same run.
 
 For each scenario (list of 20 and of 1,000 integrations, create, update, set-primary, a request
-that fails validation) it drives, one after another and with the same load:
+that fails validation) it drives, with the same load and alternating between them in rounds so
+that the machine's drift touches each alike:
 
 - the mock as `mockserver serve` runs it (granian, full request and response validation);
 - the same with `--validation off`;
 - a bare Flask app answering the same bytes on the same WSGI server;
-- the mock on waitress, the other server it offers (the measurement behind the default).
+- the mock on waitress, the other server it offers (the measurement behind the default);
+- Stoplight Prism on the same spec, as it runs by default and with its logging silenced (list
+  20 and create; installed from npm into a cache directory on first use; `--prism off`).
 
 Then the cost of loading the project's spec and Novu's whole published document, and the
 resident memory of a server holding 100,000 integrations. Figures go to the terminal and, as
@@ -16,6 +19,7 @@ JSON, to --output. Targets are reported, never asserted: machines here are share
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -23,24 +27,35 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench import footprint
+from bench import footprint, prism
 from bench.bare_app import canned_key
 from bench.load import Figures, drive
-from bench.scenarios import Scenario, capture, prepare
+from bench.scenarios import capture, prepare
 from bench.servers import Pinning, bare_command, mockserver_command, pinning, started
 
 ROOT = Path(__file__).resolve().parents[1]
 NOVU_DOCUMENT = ROOT.parent / "shared" / "reference" / "novu-openapi.json"
-# Issue 6's figures for Stoplight Prism 5 on this kind of machine (not measured by this run).
+# Issue 6's figures for Stoplight Prism 5 on this kind of machine, for runs without Prism.
 PRISM_SILENCED_RPS = {"list 20": 1900.0, "create": 2300.0}
 PRISM_DEFAULT_RPS = {"list 20": 1000.0, "create": 1050.0}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=5.0, help="per measurement (default 5)")
+    parser.add_argument(
+        "--seconds", type=float, default=6.0, help="per server and scenario (default 6)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="alternations between the servers (default 3)"
+    )
     parser.add_argument("--connections", type=int, default=8, help="concurrent (default 8)")
     parser.add_argument("--tool", choices=["auto", "wrk", "built-in"], default="auto")
+    parser.add_argument(
+        "--prism",
+        choices=["auto", "off"],
+        default="auto",
+        help="measure Stoplight Prism in the same run, installing it with npm if needed",
+    )
     parser.add_argument("--memory-integrations", type=int, default=100_000)
     parser.add_argument("--large-list", type=int, default=1000)
     parser.add_argument("--novu-spec", type=Path, default=NOVU_DOCUMENT)
@@ -50,10 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "last-run.json")
     args = parser.parse_args(argv)
     if args.smoke:
-        args.seconds, args.memory_integrations, args.large_list = 1.0, 2000, 100
+        args.seconds, args.rounds, args.prism = 1.0, 1, "off"
+        args.memory_integrations, args.large_list = 2000, 100
     pin = pinning()
     print(f"mockserver benchmark: {os.cpu_count()} cores, {pin.note}")
-    print(f"{args.connections} connections, {args.seconds:g} s per measurement\n")
+    print(
+        f"{args.connections} connections, {args.seconds:g} s per server and scenario in "
+        f"{args.rounds} alternating rounds (figures: the median round)\n"
+    )
 
     results: dict[str, Any] = {
         "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
@@ -96,42 +115,76 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def measure_throughput(args: argparse.Namespace, pin: Pinning) -> dict[str, dict[str, Any]]:
-    def run(url: str, scenario: Scenario) -> Figures:
-        return drive(
-            url,
-            scenario.request,
-            connections=args.connections,
-            seconds=args.seconds,
-            pin=pin.client,
-            tool=args.tool,
-        )
-
+    """Every server runs at once (idle ones cost nothing); each scenario alternates between
+    them round by round, so drift in the machine's load spreads over all of them alike."""
     sizes = (20, args.large_list)
     table: dict[str, dict[str, Any]] = {}
-    with started(mockserver_command(pin), "Production") as mock:
+    with contextlib.ExitStack() as stack, tempfile.TemporaryDirectory() as scratch:
+        mock = stack.enter_context(started(mockserver_command(pin), "Production"))
+        off = stack.enter_context(
+            started(mockserver_command(pin, "--validation", "off"), "Production")
+        )
+        waitress = stack.enter_context(
+            started(mockserver_command(pin, "--server", "waitress"), "Production")
+        )
         scenarios = prepare(mock.url, sizes)
         canned = {
             canned_key(s.request.method, s.request.path, s.request.body): capture(mock.url, s)
             for s in scenarios
         }
-        for scenario in scenarios:
-            table[scenario.name] = {
-                "description": scenario.description,
-                "mock": run(mock.url, scenario).__dict__,
-            }
-    with started(mockserver_command(pin, "--validation", "off"), "Production") as mock:
-        for scenario, mirrored in zip(scenarios, prepare(mock.url, sizes), strict=True):
-            table[scenario.name]["validation off"] = run(mock.url, mirrored).__dict__
-    with tempfile.TemporaryDirectory() as scratch:
         canned_file = Path(scratch) / "canned.json"
         canned_file.write_text(json.dumps(canned))
-        with started(bare_command(pin, str(canned_file), "granian"), "bare app on") as bare:
-            for scenario in scenarios:
-                table[scenario.name]["bare flask"] = run(bare.url, scenario).__dict__
-    with started(mockserver_command(pin, "--server", "waitress"), "Production") as mock:
-        for scenario, mirrored in zip(scenarios, prepare(mock.url, sizes), strict=True):
-            if scenario.name in ("list 20", "create"):
-                table[scenario.name]["mock on waitress"] = run(mock.url, mirrored).__dict__
+        bare = stack.enter_context(
+            started(bare_command(pin, str(canned_file), "granian"), "bare app on")
+        )
+        prism_servers = {}
+        prism_exe, args.prism_note = (
+            prism.executable() if args.prism == "auto" else (None, "Prism not measured")
+        )
+        print(args.prism_note)
+        for name, level in prism.MODES.items() if prism_exe else ():
+            assert prism_exe is not None
+            port = prism.free_port()
+            url = f"http://127.0.0.1:{port}"
+            spec = ROOT / "specs" / "novu-integrations.openapi.yaml"
+            command = prism.command(prism_exe, pin, spec, port, level)
+            prism_servers[name] = stack.enter_context(started(command, "", url=url))
+        # The same calls set up the same state on each mock; the bare app needs none.
+        targets_by_server = {
+            "mock": (mock.url, scenarios),
+            "validation off": (off.url, prepare(off.url, sizes)),
+            "bare flask": (bare.url, scenarios),
+            "mock on waitress": (waitress.url, prepare(waitress.url, sizes)),
+            # Prism keeps no state and takes any key: the mock's own requests do.
+            **{name: (server.url, scenarios) for name, server in prism_servers.items()},
+        }
+        core = ("mock", "validation off", "bare flask")
+        for index, scenario in enumerate(scenarios):
+            servers = [
+                name
+                for name in targets_by_server
+                if name in core or scenario.name in ("list 20", "create")
+            ]
+            rounds: dict[str, list[Figures]] = {name: [] for name in servers}
+            for _ in range(args.rounds):
+                for name in servers:
+                    url, prepared = targets_by_server[name]
+                    rounds[name].append(
+                        drive(
+                            url,
+                            prepared[index].request,
+                            connections=args.connections,
+                            seconds=args.seconds / args.rounds,
+                            pin=pin.client,
+                            tool=args.tool,
+                        )
+                    )
+            table[scenario.name] = {"description": scenario.description}
+            for name, figures in rounds.items():
+                table[scenario.name][name] = {
+                    **median_round(figures).__dict__,
+                    "rounds_rps": [round(f.rps) for f in figures],
+                }
     for name, row in table.items():
         for server, figures in row.items():
             if isinstance(figures, dict) and figures["requests"] == 0:
@@ -141,7 +194,15 @@ def measure_throughput(args: argparse.Namespace, pin: Pinning) -> dict[str, dict
         row["ratio to bare flask"] = mock_rps / row["bare flask"]["rps"]
         if "mock on waitress" in row:
             row["granian over waitress"] = mock_rps / row["mock on waitress"]["rps"]
+        for name in prism.MODES:
+            if name in row:
+                row[f"ratio to {name}"] = mock_rps / row[name]["rps"]
     return table
+
+
+def median_round(rounds: list[Figures]) -> Figures:
+    """The round with the median throughput (its latencies come with it)."""
+    return sorted(rounds, key=lambda figures: figures.rps)[len(rounds) // 2]
 
 
 def print_table(table: dict[str, dict[str, Any]]) -> None:
@@ -162,6 +223,18 @@ def print_table(table: dict[str, dict[str, Any]]) -> None:
         )
     tool = next(iter(table.values()))["mock"]["tool"]
     print(f"(load generator: {tool}; 'waitress' is the same validating mock on waitress)")
+    measured = [(name, row) for name, row in table.items() if "prism silenced" in row]
+    if measured:
+        print(
+            f"\n{'Prism, same spec':<16} {'silenced rps':>12} {'mock/it':>8} {'default rps':>12} "
+            f"{'mock/it':>8}"
+        )
+        for name, row in measured:
+            print(
+                f"{name:<16} {row['prism silenced']['rps']:>12.0f} "
+                f"{row['ratio to prism silenced']:>8.2f} {row['prism default']['rps']:>12.0f} "
+                f"{row['ratio to prism default']:>8.2f}"
+            )
 
 
 def targets(results: dict[str, Any], args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -176,13 +249,19 @@ def targets(results: dict[str, Any], args: argparse.Namespace) -> list[dict[str,
     worst_bare = min(row["ratio to bare flask"] for row in rows.values())
     add(">= 80% of a bare Flask app", worst_bare >= 0.8, f"lowest ratio {worst_bare:.2f}")
     for name in ("list 20", "create"):
-        rps = rows[name]["mock"]["rps"]
-        silenced, default = PRISM_SILENCED_RPS[name], PRISM_DEFAULT_RPS[name]
+        row = rows[name]
+        rps = row["mock"]["rps"]
+        if "prism silenced" in row:
+            silenced, default = row["prism silenced"]["rps"], row["prism default"]["rps"]
+            source = "Prism measured in this run"
+        else:
+            silenced, default = PRISM_SILENCED_RPS[name], PRISM_DEFAULT_RPS[name]
+            source = f"{args.prism_note}; Prism figures from the issue"
         add(
             f"{name}: 1.5x Prism silenced ({silenced:.0f}), 3x Prism default ({default:.0f})",
             rps >= 1.5 * silenced and rps >= 3 * default,
             f"{rps:.0f} rps = {rps / silenced:.2f}x silenced, {rps / default:.2f}x default"
-            " (Prism figures from the issue, not this run)",
+            f" ({source})",
         )
         p99 = rows[name]["mock"]["p99_ms"]
         add(f"{name}: p99 < 10 ms", p99 < 10, f"{p99:.2f} ms")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -12,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -45,10 +47,11 @@ class Running:
 
 
 @contextmanager
-def started(command: list[str], ready_marker: str) -> Iterator[Running]:
-    """Run `command` until the block ends; ready once a line contains `ready_marker`. Its
-    output is read all along: a server blocked on a full pipe (waitress logs its queue depth
-    under load) would measure as a server that stopped answering."""
+def started(command: list[str], ready_marker: str, url: str | None = None) -> Iterator[Running]:
+    """Run `command` until the block ends; ready once a line contains `ready_marker`, or, for
+    a server that prints nothing (Prism silenced), once `url` takes connections. Its output is
+    read all along: a server blocked on a full pipe (waitress logs its queue depth under load)
+    would measure as a server that stopped answering."""
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
     )
@@ -66,13 +69,16 @@ def started(command: list[str], ready_marker: str) -> Iterator[Running]:
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     try:
-        ready.wait(timeout=60)
-        time.sleep(0.2)  # the rest of the banner, printed in the same write
+        if url is None:
+            ready.wait(timeout=60)
+            time.sleep(0.2)  # the rest of the banner, printed in the same write
+        else:
+            _wait_for_connections(url, process, timeout=60)
         text = "".join(lines)
-        url = re.search(r"(http://[\d.]+:\d+)", text)
-        if url is None or process.poll() is not None:
+        found = url or next(iter(re.findall(r"http://[\d.]+:\d+", text)), None)
+        if found is None or process.poll() is not None:
             raise RuntimeError(f"{' '.join(command)} did not start:\n{text}")
-        yield Running(url.group(1), text, process.pid)
+        yield Running(found, text, process.pid)
     finally:
         process.terminate()
         try:
@@ -81,6 +87,17 @@ def started(command: list[str], ready_marker: str) -> Iterator[Running]:
             process.kill()
             process.wait()
         reader.join(timeout=5)
+
+
+def _wait_for_connections(url: str, process: subprocess.Popen[str], timeout: float) -> None:
+    parts = urlsplit(url)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with socket.create_connection((parts.hostname, parts.port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
 
 
 def mockserver_command(pin: Pinning, *options: str) -> list[str]:
