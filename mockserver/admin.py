@@ -12,10 +12,11 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
+from mockserver.encoding import JSON_CONTENT_TYPE, encode_json
 from mockserver.errors import NovuError
 from mockserver.faults import FaultError
 from mockserver.journal import JournalFilter
-from mockserver.pipeline import JSON_CONTENT_TYPE, current_server, encode_json
+from mockserver.pipeline import current_server
 from mockserver.seed import DEFAULT_SEED
 from mockserver.snapshot import SnapshotError, export_state, import_state
 

@@ -14,17 +14,11 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from mockserver.dispatch import ApiDispatcher
+from mockserver.encoding import JSON_CONTENT_TYPE, encode_json
 from mockserver.errors import NovuError, error_body
 from mockserver.incoming import Incoming
 from mockserver.journal import nearest_operations
-from mockserver.pipeline import (
-    JSON_CONTENT_TYPE,
-    current_server,
-    encode_json,
-    handle,
-    now_iso,
-    record_exchange,
-)
+from mockserver.pipeline import current_server, handle, now_iso, record_exchange
 from mockserver.server import MockServer
 from mockserver.settings import Settings
 

@@ -32,6 +32,7 @@ from mockserver.auth import ENVIRONMENT_HEADER, Caller, authenticate
 from mockserver.clock import iso_timestamp
 from mockserver.contract.checks import check_request, response_violations
 from mockserver.contract.operations import Operation
+from mockserver.encoding import JSON_CONTENT_TYPE, encode_json
 from mockserver.errors import (
     INTERNAL_ERROR_MESSAGE,
     BadRequest,
@@ -52,7 +53,6 @@ from mockserver.settings import ValidationMode
 log = logging.getLogger("mockserver")
 VIOLATION_HEADER = "X-Mockserver-Contract-Violation"
 FAULT_HEADER = "X-Mockserver-Fault"
-JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 _PREFER_CODE = re.compile(r"(?:^|[,;\s])code=(\d{3})(?:$|[,;\s])")
 
 
@@ -465,16 +465,6 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
             return True
         pending.extend((child, depth + 1) for child in children)
     return False
-
-
-def encode_json(payload: Any) -> bytes:
-    """Compact UTF-8 JSON, as Express's res.json writes it."""
-    try:
-        return orjson.dumps(payload)
-    except orjson.JSONEncodeError:
-        # What orjson will not write: lone surrogates a client sent escaped (JSON.stringify
-        # escapes them again), integers past 64 bits.
-        return json.dumps(payload, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def _header_safe(text: str, limit: int = 1000) -> str:

@@ -9,7 +9,7 @@ from werkzeug.datastructures import Headers
 
 from mockserver.contract.messages import describe, field_path
 from mockserver.contract.operations import Operation, Pointer, ResponseContract
-from mockserver.contract.validators import SchemaValidator, SharedDocument
+from mockserver.contract.validators import SchemaValidator
 from mockserver.errors import FieldProblem, ValidationFailed
 
 
@@ -123,8 +123,6 @@ def _valid_by_parts(
     if split is None:
         return False
     items = reached[split.pointer] = _values_at(document, split.pointer)
-    if not all(type(item) is SharedDocument for item in items):
-        return False
     return split.envelope.is_valid(document) and split.item.all_valid(items)
 
 
@@ -135,6 +133,8 @@ def _where(parts: Any) -> str:
 
 def _values_at(document: Any, pointer: Pointer) -> list[Any]:
     """What the pointer reaches, without the paths (the common, valid case needs none)."""
+    if pointer == ("*",) and type(document) is list:
+        return document  # a list answer's items: the list itself (read, never changed)
     found = [document]
     for head in pointer:
         if head == "*":

@@ -25,8 +25,9 @@ from werkzeug.wrappers import Request, Response
 from mockserver.clock import iso_timestamp
 from mockserver.contract import Contract
 from mockserver.contract.routing import OperationRouter
+from mockserver.encoding import JSON_CONTENT_TYPE, encode_json
 from mockserver.errors import NovuError, error_body
-from mockserver.pipeline import JSON_CONTENT_TYPE, VIOLATION_HEADER, encode_json
+from mockserver.pipeline import VIOLATION_HEADER
 from mockserver.replay.cassette import (
     Cassette,
     Interaction,

@@ -19,8 +19,8 @@ import orjson
 
 from mockserver.contract import Contract
 from mockserver.contract.routing import OperationRouter
+from mockserver.encoding import encode_json
 from mockserver.errors import SECRET_MASK
-from mockserver.pipeline import encode_json
 from mockserver.replay.cassette import (
     Cassette,
     Interaction,
