@@ -1,8 +1,8 @@
 """Answers written as JSON: compact UTF-8, as Express's res.json writes them.
 
-An integration's wire form is a SharedDocument that never changes once built, so its bytes are
-made once and spliced into every answer that carries it (a list of 1,000 integrations was
-mostly re-encoding the same objects).
+An integration's wire form is a SharedDocument, and a cached list answer a SharedList: neither
+changes once built, so their bytes are made once and spliced into every answer that carries
+them (a list of 1,000 integrations was mostly re-encoding the same objects).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from mockserver.contract.validators import SharedDocument
+from mockserver.contract.validators import SharedDocument, SharedList
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
@@ -29,11 +29,13 @@ def encode_json(payload: Any) -> bytes:
 
 def _spliced(value: Any) -> Any:
     """What orjson hands back (subclasses of JSON types, with OPT_PASSTHROUGH_SUBCLASS)."""
-    if type(value) is SharedDocument:
+    kind = type(value)
+    if kind is SharedDocument or kind is SharedList:
         encoded = value.__dict__.get("encoded")
         if encoded is None:
             # A benign race: two threads may both encode it, to the same bytes.
-            encoded = value.__dict__["encoded"] = encode_json(dict(value))
+            plain = dict(value) if kind is SharedDocument else list(value)
+            encoded = value.__dict__["encoded"] = encode_json(plain)
         return orjson.Fragment(encoded)
     if isinstance(value, dict):
         return dict(value)

@@ -1,7 +1,8 @@
 """In-memory state: organizations, their environments, and each environment's integrations.
 
 One re-entrant lock guards everything; every read and write of the backend holds it, so a
-request sees and leaves the state consistent however many server threads run.
+request sees and leaves the state consistent however many server threads run. Every change of
+what lives where is noted in StateChanges, which cached list answers are checked against.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from mockserver.ids import IdFactory
-from mockserver.integrations.models import Integration
+from mockserver.integrations.models import Integration, StateChanges
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Store:
 
     def add_organization(self, organization: Organization) -> None:
         with self.lock:
+            StateChanges.note()
             self.organizations[organization.id] = organization
             self._by_token[organization.dashboard_token] = organization
             for environment in organization.environments.values():
@@ -63,6 +65,7 @@ class Store:
 
     def add_environment(self, environment: Environment) -> None:
         with self.lock:
+            StateChanges.note()
             organization = self.organizations[environment.organization_id]
             organization.environments[environment.id] = environment
             self._by_api_key[environment.api_key] = environment
@@ -92,6 +95,7 @@ class Store:
             raise KeyError(integration.environment_id)
         environment.integrations[integration.id] = integration
         self._integrations[integration.id] = integration
+        StateChanges.note()
 
     def move(self, integration: Integration, environment_id: str) -> None:
         """Re-home an integration in another environment of the same organization."""
@@ -102,9 +106,11 @@ class Store:
         source.integrations.pop(integration.id, None)
         integration.environment_id = environment_id
         target.integrations[integration.id] = integration
+        StateChanges.note()
 
     def remove_environment(self, environment: Environment) -> None:
         with self.lock:
+            StateChanges.note()
             organization = self.organizations[environment.organization_id]
             organization.environments.pop(environment.id, None)
             self._by_api_key.pop(environment.api_key, None)
@@ -113,6 +119,7 @@ class Store:
 
     def clear(self) -> None:
         with self.lock:
+            StateChanges.note()
             self.organizations.clear()
             self._by_api_key.clear()
             self._by_token.clear()

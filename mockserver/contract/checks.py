@@ -133,11 +133,13 @@ def _where(parts: Any) -> str:
 
 def _values_at(document: Any, pointer: Pointer) -> list[Any]:
     """What the pointer reaches, without the paths (the common, valid case needs none)."""
-    if pointer == ("*",) and type(document) is list:
-        return document  # a list answer's items: the list itself (read, never changed)
     found = [document]
     for head in pointer:
-        if head == "*":
+        if head == "*" and len(found) == 1 and isinstance(found[0], list):
+            # One array's items: the array itself (only read; a cached list answer is then
+            # recognised as a whole by the validators' memory).
+            found = found[0]
+        elif head == "*":
             found = [item for node in found if isinstance(node, list) for item in node]
         else:
             found = [node[head] for node in found if isinstance(node, dict) and head in node]

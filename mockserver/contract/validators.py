@@ -24,6 +24,11 @@ class SharedDocument(dict[str, Any]):
     hands out these), so a verdict on it holds for as long as it lives."""
 
 
+class SharedList(list[Any]):
+    """A JSON array that nobody changes once it is built (a cached list answer), so a verdict
+    on all of its items holds for as long as it lives."""
+
+
 # Verdicts kept per validator; past this many the memory is emptied and refilled.
 _REMEMBERED = 20_000
 
@@ -34,8 +39,9 @@ class SchemaValidator:
         # offline: a schema may never make the mock fetch anything over the network.
         self._decide = jsonschema_rs.Draft202012Validator(schema, offline=True)
         self._explain = Draft202012Validator(inline_local_refs(schema))
-        # id -> the SharedDocument itself: holding it keeps its id from being reused.
-        self._valid_documents: dict[int, SharedDocument] = {}
+        # id -> the SharedDocument itself, or the SharedList whose every item is valid: holding
+        # it keeps its id from being reused.
+        self._valid_documents: dict[int, SharedDocument | SharedList] = {}
 
     def is_valid(self, instance: Any) -> bool:
         if type(instance) is SharedDocument:
@@ -43,18 +49,26 @@ class SchemaValidator:
                 return True
             if not self._decide.is_valid(instance):
                 return False
-            if len(self._valid_documents) >= _REMEMBERED:
-                self._valid_documents.clear()
-            self._valid_documents[id(instance)] = instance
+            self._remember(instance)
             return True
         return bool(self._decide.is_valid(instance))
+
+    def _remember(self, valid: SharedDocument | SharedList) -> None:
+        if len(self._valid_documents) >= _REMEMBERED:
+            self._valid_documents.clear()
+        self._valid_documents[id(valid)] = valid
 
     def all_valid(self, instances: list[Any]) -> bool:
         """is_valid for each of them; an unchanged item of a list answer costs one lookup."""
         remembered = self._valid_documents
+        shared = type(instances) is SharedList
+        if shared and remembered.get(id(instances)) is instances:
+            return True
         for instance in instances:
             if remembered.get(id(instance)) is not instance and not self.is_valid(instance):
                 return False
+        if shared:
+            self._remember(instances)  # type: ignore[arg-type]
         return True
 
     def iter_errors(self, instance: Any) -> Iterator[ValidationError]:

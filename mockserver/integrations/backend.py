@@ -26,6 +26,7 @@ from mockserver.errors import (
     ValidationFailed,
 )
 from mockserver.ids import is_object_id, slugify
+from mockserver.integrations.list_answers import ListAnswers
 from mockserver.integrations.models import SIGNING_KEY, Integration
 from mockserver.store import Environment, Store
 
@@ -72,6 +73,8 @@ class IntegrationsBackend:
         # The keys Novu's schema stores; any other credential key in a request is dropped, as
         # Novu's strict sub-schema drops it. Empty means keep everything.
         self.credential_keys = credential_keys
+        # List answers as the routes build them, kept while nothing changes (list_answers.py).
+        self.list_answers = ListAnswers()
 
     # ---- reads -------------------------------------------------------------------------
 

@@ -13,6 +13,18 @@ from mockserver.contract.validators import SharedDocument
 SIGNING_KEY = "inboundWebhookSigningKey"
 
 
+class StateChanges:
+    """How many times any integration, or where integrations live, has changed in this
+    process. A list answer built at one count is good for as long as the count stands still.
+    (Counting is not atomic, but a lost count still moves it past what a cache saw.)"""
+
+    count = 0
+
+    @classmethod
+    def note(cls) -> None:
+        cls.count += 1
+
+
 @dataclass
 class Integration:
     id: str
@@ -37,10 +49,12 @@ class Integration:
     version: int = 0
 
     # Fields are always replaced, never changed in place (the backend assigns new dicts), so
-    # assigning any field is the one way an integration changes: that empties the cache.
+    # assigning any field is the one way an integration changes: that empties the cache, and
+    # makes every cached list answer stale.
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
         self.__dict__.pop("_wire_cache", None)
+        StateChanges.count += 1
 
     def wire_view(self, *, reveal_credentials: bool, include_virtual_id: bool) -> dict[str, Any]:
         """`to_wire`, built once per change of the integration and shared between answers.

@@ -43,12 +43,19 @@ def _many(integrations: list[Integration], caller: Caller) -> list[dict[str, Any
     ]
 
 
+def _listed(backend: IntegrationsBackend, caller: Caller, *, active_only: bool) -> list[Any]:
+    key = (caller.scheme, caller.organization.id, caller.environment.id, active_only)
+    return backend.list_answers.get(
+        key, lambda: _many(backend.list_integrations(caller, active_only=active_only), caller)
+    )
+
+
 def list_integrations(backend: IntegrationsBackend, call: Exchange) -> Reply:
-    return Reply(200, _many(backend.list_integrations(call.caller), call.caller))
+    return Reply(200, _listed(backend, call.caller, active_only=False))
 
 
 def list_active(backend: IntegrationsBackend, call: Exchange) -> Reply:
-    return Reply(200, _many(backend.list_integrations(call.caller, active_only=True), call.caller))
+    return Reply(200, _listed(backend, call.caller, active_only=True))
 
 
 def create(backend: IntegrationsBackend, call: Exchange) -> Reply:
