@@ -8,7 +8,7 @@ building werkzeug's own objects only for what is rare, such as a query string.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cached_property
 from typing import Any
 
@@ -51,7 +51,7 @@ class Incoming:
             return MultiDict()
         return Request(self.environ, populate_request=False, shallow=True).args
 
-    @property
+    @cached_property
     def content_length(self) -> int | None:
         return get_content_length(self.environ)
 
@@ -64,8 +64,7 @@ class Incoming:
 
         As werkzeug reads it: up to Content-Length, or to the end of a stream the server
         terminates (chunked bodies), and nothing when neither is known."""
-        environ = self.environ
-        length = get_content_length(environ)
+        environ, length = self.environ, self.content_length
         if length is None or "wsgi.input_terminated" in environ:
             return get_input_stream(environ).read(limit + 1)
         # The common case, read without werkzeug's stream wrapper (a third of the body's cost).
@@ -84,15 +83,15 @@ class Incoming:
 
 def headers_of(environ: dict[str, Any]) -> dict[str, str]:
     """Every request header in a WSGI environ, as a plain dict."""
-    headers = {
-        key[5:].replace("_", "-").title(): value
-        for key, value in environ.items()
-        if key.startswith("HTTP_")
-    }
-    for key, name in _UNPREFIXED.items():
-        if environ.get(key):
-            headers[name] = environ[key]
-    return headers
+    return dict(_header_items(environ))
+
+
+def _header_items(environ: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            yield key[5:].replace("_", "-").title(), value
+        elif key in _UNPREFIXED and value:
+            yield _UNPREFIXED[key], value
 
 
 class EnvironHeaders(Mapping[str, str]):
@@ -121,12 +120,8 @@ class EnvironHeaders(Mapping[str, str]):
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self._key(name) in self._environ
 
-    def __iter__(self) -> Any:
-        for key in self._environ:
-            if key.startswith("HTTP_"):
-                yield key[5:].replace("_", "-").title()
-            elif key in _UNPREFIXED:
-                yield _UNPREFIXED[key]
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, _ in _header_items(self._environ))
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
