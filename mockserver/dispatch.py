@@ -18,9 +18,9 @@ from mockserver.contract.routing import OperationRouter
 from mockserver.incoming import Incoming
 from mockserver.pipeline import Answer, handle
 from mockserver.server import MockServer
+from mockserver.wsgi_servers import WsgiApp
 
 StartResponse = Callable[..., Any]
-WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
 def status_line(status: int) -> str:

@@ -19,7 +19,7 @@ ATTRIBUTES = ("method", "path", "query", "body")
 
 
 @dataclass(frozen=True)
-class Incoming:
+class RequestToMatch:
     method: str
     path: str
     query: dict[str, str]
@@ -54,7 +54,7 @@ class Matcher:
             self.interactions.append(interaction)
             self._played.add(len(self.interactions) - 1)
 
-    def take(self, request: Incoming) -> Interaction | None:
+    def take(self, request: RequestToMatch) -> Interaction | None:
         """The first unplayed interaction that matches, marked played; None if there is none."""
         with self._lock:
             candidates = [
@@ -70,11 +70,11 @@ class Matcher:
                 return self.interactions[candidates[-1]]
             return None
 
-    def all_played(self, request: Incoming) -> int:
+    def all_played(self, request: RequestToMatch) -> int:
         """How many recorded answers to this very request there were (all played already)."""
         return sum(1 for i in self.interactions if not self.differences(i, request))
 
-    def differences(self, interaction: Interaction, request: Incoming) -> list[str]:
+    def differences(self, interaction: Interaction, request: RequestToMatch) -> list[str]:
         found = []
         if "method" in self.on and interaction.method != request.method.upper():
             found.append(f"method {interaction.method}, not {request.method.upper()}")
@@ -86,7 +86,7 @@ class Matcher:
             found.append(f"body {_differing_fields(interaction.request_body, request.body)}")
         return found
 
-    def nearest(self, request: Incoming, limit: int = 3) -> list[str]:
+    def nearest(self, request: RequestToMatch, limit: int = 3) -> list[str]:
         """The closest recorded interactions, each with what differs."""
         scored = []
         for index, interaction in enumerate(self.interactions):

@@ -34,13 +34,13 @@ from mockserver.replay.cassette import (
     interaction_violations,
     parse_body,
 )
-from mockserver.replay.matching import ATTRIBUTES, Incoming, Matcher
+from mockserver.replay.matching import ATTRIBUTES, Matcher, RequestToMatch
 from mockserver.replay.secrets import SecretFilter
 from mockserver.replay.upstream import Upstream, UpstreamError
+from mockserver.wsgi_servers import WsgiApp
 
 MODES = ("once", "new_episodes", "all", "none")
 REPLAY_HEADER = "X-Mockserver-Replay"
-WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class CassetteApp:
@@ -86,7 +86,7 @@ class CassetteApp:
     ) -> Iterable[bytes]:
         request = Request(environ)
         body = request.get_data(cache=True)
-        incoming = Incoming(
+        incoming = RequestToMatch(
             method=request.method,
             path=request.path,
             query=dict(request.args),
@@ -176,7 +176,7 @@ class CassetteApp:
             self.matcher.add(interaction)  # the matcher's list is the cassette's
             self.cassette.save()
 
-    def _unmatched(self, incoming: Incoming, request: Request) -> Response:
+    def _unmatched(self, incoming: RequestToMatch, request: Request) -> Response:
         played = self.matcher.all_played(incoming)
         if played:
             reason = (
