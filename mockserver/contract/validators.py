@@ -61,14 +61,13 @@ class SchemaValidator:
     def all_valid(self, instances: list[Any]) -> bool:
         """is_valid for each of them; an unchanged item of a list answer costs one lookup."""
         remembered = self._valid_documents
-        shared = type(instances) is SharedList
-        if shared and remembered.get(id(instances)) is instances:
-            return True
+        if remembered.get(id(instances)) is instances:
+            return True  # a SharedList, judged item by item before
         for instance in instances:
             if remembered.get(id(instance)) is not instance and not self.is_valid(instance):
                 return False
-        if shared:
-            self._remember(instances)  # type: ignore[arg-type]
+        if type(instances) is SharedList:
+            self._remember(instances)
         return True
 
     def iter_errors(self, instance: Any) -> Iterator[ValidationError]:

@@ -18,7 +18,7 @@ import pytest
 from flask import Flask
 
 from mockserver.app import create_app
-from mockserver.contract.validators import SchemaValidator, SharedDocument
+from mockserver.contract.validators import SchemaValidator, SharedDocument, SharedList
 from mockserver.server import MockServer
 from mockserver.settings import Settings
 from tests.reference import novu_openapi
@@ -141,6 +141,18 @@ def test_a_remembered_verdict_is_only_for_that_very_document(app: Flask) -> None
     assert any("'yes' is not of type 'boolean'" in e.message for e in validator.iter_errors(broken))
     # A plain dict equal to a remembered document is judged afresh.
     assert not validator.is_valid({**good, "deleted": None})
+
+
+def test_a_remembered_list_verdict_is_only_for_that_very_list(app: Flask) -> None:
+    server: MockServer = app.extensions["mockserver"]
+    validator = server.contract.structure_validator
+    good = [SharedDocument(sample) for sample in integration_samples(server)[:3]]
+    kept = SharedList(good)
+    assert validator.all_valid(kept)
+    assert validator.all_valid(kept)  # from memory now
+    broken = SharedDocument({**good[0], "active": "yes"})
+    assert not validator.all_valid(SharedList([*good, broken]))
+    assert not validator.all_valid([*good, broken])
 
 
 def list_documents(sample: dict[str, Any]) -> Iterator[Any]:
