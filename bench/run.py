@@ -31,10 +31,11 @@ from bench import footprint, prism
 from bench.bare_app import canned_key
 from bench.load import Figures, drive
 from bench.scenarios import capture, prepare
-from bench.servers import Pinning, bare_command, mockserver_command, pinning, started
+from bench.servers import Pinning, Running, bare_command, mockserver_command, pinning, started
 
 ROOT = Path(__file__).resolve().parents[1]
 NOVU_DOCUMENT = ROOT.parent / "shared" / "reference" / "novu-openapi.json"
+SPEC_NAME = "novu-integrations.openapi.yaml"
 # Issue 6's figures for Stoplight Prism 5 on this kind of machine, for runs without Prism.
 PRISM_SILENCED_RPS = {"list 20": 1900.0, "create": 2300.0}
 PRISM_DEFAULT_RPS = {"list 20": 1000.0, "create": 1050.0}
@@ -85,9 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     results["scenarios"] = table
     print_table(table)
 
-    results["spec_load"] = [
-        footprint.spec_load_seconds(ROOT / "specs" / "novu-integrations.openapi.yaml", pin.server)
-    ]
+    results["spec_load"] = [footprint.spec_load_seconds(ROOT / "specs" / SPEC_NAME, pin.server)]
     if args.novu_spec.is_file():
         results["spec_load"].append(footprint.spec_load_seconds(args.novu_spec, pin.server))
     print("\nspec load and compile (fresh interpreter):")
@@ -137,18 +136,7 @@ def measure_throughput(args: argparse.Namespace, pin: Pinning) -> dict[str, dict
         bare = stack.enter_context(
             started(bare_command(pin, str(canned_file), "granian"), "bare app on")
         )
-        prism_servers = {}
-        prism_exe, args.prism_note = (
-            prism.executable() if args.prism == "auto" else (None, "Prism not measured")
-        )
-        print(args.prism_note)
-        for name, level in prism.MODES.items() if prism_exe else ():
-            assert prism_exe is not None
-            port = prism.free_port()
-            url = f"http://127.0.0.1:{port}"
-            spec = ROOT / "specs" / "novu-integrations.openapi.yaml"
-            command = prism.command(prism_exe, pin, spec, port, level)
-            prism_servers[name] = stack.enter_context(started(command, "", url=url))
+        prism_servers = start_prism(stack, args, pin)
         # The same calls set up the same state on each mock; the bare app needs none.
         targets_by_server = {
             "mock": (mock.url, scenarios),
@@ -198,6 +186,24 @@ def measure_throughput(args: argparse.Namespace, pin: Pinning) -> dict[str, dict
             if name in row:
                 row[f"ratio to {name}"] = mock_rps / row[name]["rps"]
     return table
+
+
+def start_prism(
+    stack: contextlib.ExitStack, args: argparse.Namespace, pin: Pinning
+) -> dict[str, Running]:
+    """Prism in each of its modes, on the project's spec; none without npm or with --prism off."""
+    executable, args.prism_note = (
+        prism.executable() if args.prism == "auto" else (None, "Prism not measured")
+    )
+    print(args.prism_note)
+    if executable is None:
+        return {}
+    servers = {}
+    for name, level in prism.MODES.items():
+        port = prism.free_port()
+        command = prism.command(executable, pin, ROOT / "specs" / SPEC_NAME, port, level)
+        servers[name] = stack.enter_context(started(command, "", url=f"http://127.0.0.1:{port}"))
+    return servers
 
 
 def median_round(rounds: list[Figures]) -> Figures:
