@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from mockserver.idle_gc import THRESHOLDS, IdleCollecting, IdleCollector
+
 # Waitress buffers whole bodies before the app sees them; this bounds that buffer. Novu's own
 # 100 kB limit for the integrations routes is applied by the app, with Novu's 413 body.
 MAX_BUFFERED_BODY = 64 * 1024 * 1024
@@ -32,6 +34,7 @@ class Listen:
 def run(server: str, app: WsgiApp, listen: Listen, on_ready: Callable[[str], None]) -> None:
     """Serve until interrupted. `on_ready` gets the URL once the socket accepts connections."""
     tune_interpreter()
+    app = IdleCollecting(app, IdleCollector())
     if server == "waitress":
         _run_waitress(app, listen, on_ready)
     else:
@@ -44,12 +47,12 @@ def tune_interpreter() -> None:
     Every answer allocates thousands of small containers (the journal keeps a thousand of them
     alive), so with CPython's defaults a full collection, tens of milliseconds, ran every few
     hundred requests: the p99 of a list answer was ten times its median. The objects that exist
-    at start (the compiled contract, the seeded state) are frozen out of collections, and young
-    collections run less often. Reference counting still frees almost everything at once.
+    at start (the compiled contract, the seeded state) are frozen out of collections; young
+    collections stay short, and the long ones wait for a quiet moment (idle_gc.py).
     """
     gc.collect()
     gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
+    gc.set_threshold(*THRESHOLDS)
     # Threads take turns on the GIL; CPython's 5 ms turn is longer than a whole answer, so a
     # request could wait several turns behind others. A shorter turn halved the p99 (bench/).
     sys.setswitchinterval(0.0005)
