@@ -82,7 +82,11 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": args.seconds,
         "scenarios": {},
     }
-    table = measure_throughput(args, pin)
+    prism_executable, results["prism"] = (
+        prism.executable() if args.prism == "auto" else (None, "Prism not measured")
+    )
+    print(results["prism"])
+    table = measure_throughput(args, pin, prism_executable)
     results["scenarios"] = table
     print_table(table)
 
@@ -113,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def measure_throughput(args: argparse.Namespace, pin: Pinning) -> dict[str, dict[str, Any]]:
+def measure_throughput(
+    args: argparse.Namespace, pin: Pinning, prism_executable: Path | None
+) -> dict[str, dict[str, Any]]:
     """Every server runs at once (idle ones cost nothing); each scenario alternates between
     them round by round, so drift in the machine's load spreads over all of them alike."""
     sizes = (20, args.large_list)
@@ -136,7 +142,7 @@ def measure_throughput(args: argparse.Namespace, pin: Pinning) -> dict[str, dict
         bare = stack.enter_context(
             started(bare_command(pin, str(canned_file), "granian"), "bare app on")
         )
-        prism_servers = start_prism(stack, args, pin)
+        prism_servers = start_prism(stack, prism_executable, pin) if prism_executable else {}
         # The same calls set up the same state on each mock; the bare app needs none.
         targets_by_server = {
             "mock": (mock.url, scenarios),
@@ -188,16 +194,8 @@ def measure_throughput(args: argparse.Namespace, pin: Pinning) -> dict[str, dict
     return table
 
 
-def start_prism(
-    stack: contextlib.ExitStack, args: argparse.Namespace, pin: Pinning
-) -> dict[str, Running]:
-    """Prism in each of its modes, on the project's spec; none without npm or with --prism off."""
-    executable, args.prism_note = (
-        prism.executable() if args.prism == "auto" else (None, "Prism not measured")
-    )
-    print(args.prism_note)
-    if executable is None:
-        return {}
+def start_prism(stack: contextlib.ExitStack, executable: Path, pin: Pinning) -> dict[str, Running]:
+    """Prism in each of its modes, on the project's spec."""
     servers = {}
     for name, level in prism.MODES.items():
         port = prism.free_port()
@@ -262,7 +260,7 @@ def targets(results: dict[str, Any], args: argparse.Namespace) -> list[dict[str,
             source = "Prism measured in this run"
         else:
             silenced, default = PRISM_SILENCED_RPS[name], PRISM_DEFAULT_RPS[name]
-            source = f"{args.prism_note}; Prism figures from the issue"
+            source = f"{results['prism']}; Prism figures from the issue"
         add(
             f"{name}: 1.5x Prism silenced ({silenced:.0f}), 3x Prism default ({default:.0f})",
             rps >= 1.5 * silenced and rps >= 3 * default,

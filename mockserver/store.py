@@ -57,7 +57,7 @@ class Store:
 
     def add_organization(self, organization: Organization) -> None:
         with self.lock:
-            StateChanges.note()
+            # Its environments are added below, each noted as a change; nothing else is listed.
             self.organizations[organization.id] = organization
             self._by_token[organization.dashboard_token] = organization
             for environment in organization.environments.values():
