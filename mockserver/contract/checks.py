@@ -44,13 +44,17 @@ def check_request(
                     )
                 )
             continue
-        for error in parameter.validator.iter_errors(_coerce(value, parameter.validator)):
-            problems.append(describe(error, root=parameter.name, secret_keys=secret_keys))
-    if operation.body_validator is not None:
-        for error in operation.body_validator.iter_errors(body):
-            problems.append(describe(error, root="general", secret_keys=secret_keys))
+        value = _coerce(value, parameter.validator)
+        if not parameter.validator.is_valid(value):
+            for failure in parameter.validator.failures(value):
+                problems.append(describe(failure, root=parameter.name, secret_keys=secret_keys))
+    validator = operation.body_validator
+    if validator is not None and not validator.is_valid(body):
+        for failure in validator.failures(body):
+            problems.append(describe(failure, root="general", secret_keys=secret_keys))
     if problems:
-        problems.sort(key=lambda p: p.field)
+        # By field, then by sentence: the answer reads the same whichever engine found them.
+        problems.sort(key=lambda p: (p.field, p.message))
         raise ValidationFailed(problems)
 
 

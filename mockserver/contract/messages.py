@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from jsonschema.exceptions import ValidationError
-
+from mockserver.contract.validators import Failure
 from mockserver.errors import FieldProblem
 
 _TYPE_WORDS = {
@@ -32,25 +31,25 @@ def field_path(parts: Iterable[Any]) -> str:
     return ".".join(str(part) for part in parts)
 
 
-def describe(error: ValidationError, *, root: str, secret_keys: frozenset[str]) -> FieldProblem:
-    """One jsonschema error as one field problem. `root` names the whole document (`general`)."""
-    parts = list(error.absolute_path)
-    keyword = error.validator
+def describe(failure: Failure, *, root: str, secret_keys: frozenset[str]) -> FieldProblem:
+    """One schema failure as one field problem. `root` names the whole document (`general`)."""
+    parts = failure.path
+    keyword = failure.keyword
     if keyword == "required":
-        missing = _missing_property(error)
+        missing = str(failure.expected)
         name = field_path([*parts, missing])
         return FieldProblem(field=name, message=f"{missing} should not be null or undefined")
     name = field_path(parts) or root
     subject = str(parts[-1]) if parts else root
-    message = _sentence(error, subject)
-    value = _echo(error.instance, secret=bool(parts) and str(parts[-1]) in secret_keys)
+    message = _sentence(failure, subject)
+    value = _echo(failure.instance, secret=bool(parts) and str(parts[-1]) in secret_keys)
     if keyword == "additionalProperties":
         return FieldProblem(field=name, message=message)
     return FieldProblem(field=name, message=message, value=value, has_value=True)
 
 
-def _sentence(error: ValidationError, subject: str) -> str:
-    keyword, expected = error.validator, error.validator_value
+def _sentence(failure: Failure, subject: str) -> str:
+    keyword, expected = failure.keyword, failure.expected
     if keyword == "type":
         kinds = [expected] if isinstance(expected, str) else list(expected)
         words = " or ".join(_TYPE_WORDS.get(k, k) for k in kinds if k != "null")
@@ -66,27 +65,13 @@ def _sentence(error: ValidationError, subject: str) -> str:
             return f"{subject} must be a mongodb id"
         return f"{subject} must match {expected} regular expression"
     if keyword == "additionalProperties":
-        extras = ", ".join(sorted(_unexpected_properties(error)))
-        return f"property {extras} should not exist"
+        return f"property {', '.join(sorted(expected))} should not exist"
     if keyword in ("maxLength", "minLength"):
         bound = "shorter than or equal to" if keyword == "maxLength" else "longer than or equal to"
         return f"{subject} must be {bound} {expected} characters"
     if keyword in ("oneOf", "anyOf"):
         return f"{subject} does not match any of the allowed shapes"
-    return f"{subject}: {error.message}"
-
-
-def _missing_property(error: ValidationError) -> str:
-    for name in error.validator_value:
-        if isinstance(error.instance, dict) and name not in error.instance:
-            return str(name)
-    return str(error.validator_value[0])
-
-
-def _unexpected_properties(error: ValidationError) -> list[str]:
-    allowed = set(error.schema.get("properties", {}))
-    instance = error.instance if isinstance(error.instance, dict) else {}
-    return [key for key in instance if key not in allowed]
+    return f"{subject}: {failure.message}"
 
 
 def _echo(value: Any, *, secret: bool) -> Any:

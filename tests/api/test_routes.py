@@ -119,7 +119,11 @@ def test_create_validation_errors_are_keyed_by_field(api):
     assert errors["active"]["messages"] == ["active must be a boolean value"]
     assert errors["credentials.port"]["messages"] == ["port must be a string"]
     assert errors["credentials.apiKey"]["value"] == "********"  # secrets are never echoed
-    assert "conditions.0.type" in errors
+    # Every property the condition lacks is named, each under its own key.
+    for missing in ("type", "value", "children"):
+        assert errors[f"conditions.0.{missing}"] == {
+            "messages": [f"{missing} should not be null or undefined"]
+        }
 
 
 def test_create_without_provider_id_is_422(api):

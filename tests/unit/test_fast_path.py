@@ -18,7 +18,7 @@ import pytest
 from flask import Flask
 
 from mockserver.app import create_app
-from mockserver.contract.validators import SchemaValidator, SharedDocument, SharedList
+from mockserver.contract.validators import Failure, SchemaValidator, SharedDocument, SharedList
 from mockserver.server import MockServer
 from mockserver.settings import Settings
 from tests.reference import novu_openapi
@@ -242,3 +242,69 @@ def test_explanations_from_the_inlined_schema_match_the_original(spec: str) -> N
         assert wording(validator.explain(instance)) == expected, instance
         compared += bool(expected)
     assert compared > 1000
+
+
+@pytest.mark.parametrize("spec", ["bundled", "novu"])
+def test_a_422_reads_the_same_whichever_engine_finds_the_errors(spec: str) -> None:
+    """422s are worded from jsonschema-rs's errors (fast); the pure Python walk must find the
+    same problems, field by field and sentence by sentence, or a client would see answers
+    that depend on which engine ran."""
+    settings = Settings() if spec == "bundled" else Settings(spec_path=novu_openapi())
+    server: MockServer = create_app(settings).extensions["mockserver"]
+    secret = server.catalogue.secure_keys
+    bodies = {
+        id(op.body_validator): op.body_validator
+        for op in server.operations.values()
+        if op.body_validator is not None
+    }
+    compared = 0
+    for validator in bodies.values():
+        for base in REQUEST_SAMPLES:
+            for instance in mutations(base):
+                fast = validator.failures(instance)
+                detailed = validator.detailed_failures(instance)
+                assert sorted((f.path, f.keyword) for f in fast) == sorted(
+                    (f.path, f.keyword) for f in detailed
+                ), instance
+                worded = [wording(found, secret) for found in (fast, detailed)]
+                assert worded[0] == worded[1], instance
+                compared += bool(worded[0])
+    assert compared > 500, compared
+
+
+def wording(found: list[Failure], secret: frozenset[str]) -> list[tuple[Any, ...]]:
+    from mockserver.contract.messages import describe
+
+    problems = [
+        describe(failure, root="general", secret_keys=secret)
+        for failure in found
+        # Keywords Novu has no sentence for quote the engine's own message.
+        if failure.keyword in WORDED_KEYWORDS
+    ]
+    return sorted((p.field, p.message, repr(p.value), p.has_value) for p in problems)
+
+
+WORDED_KEYWORDS = {
+    "type",
+    "enum",
+    "const",
+    "pattern",
+    "additionalProperties",
+    "maxLength",
+    "minLength",
+    "oneOf",
+    "anyOf",
+    "required",
+}
+
+
+def test_a_lone_surrogate_is_worded_by_the_detailed_walk() -> None:
+    validator = SchemaValidator({"type": "object", "properties": {"name": {"type": "integer"}}})
+    (failure,) = validator.failures({"name": "\ud800"})
+    assert (failure.path, failure.keyword, failure.expected) == (("name",), "type", ["integer"])
+
+
+def test_every_missing_property_is_named() -> None:
+    validator = SchemaValidator({"type": "object", "required": ["a", "b", "c"]})
+    for found in (validator.failures({"b": 1}), validator.detailed_failures({"b": 1})):
+        assert sorted(f.expected for f in found) == ["a", "c"]
