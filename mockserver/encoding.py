@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from mockserver.contract.validators import SharedDocument, SharedList
+from mockserver.shared_documents import SharedDocument, SharedList
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
@@ -31,11 +31,11 @@ def _spliced(value: Any) -> Any:
     """What orjson hands back (subclasses of JSON types, with OPT_PASSTHROUGH_SUBCLASS)."""
     kind = type(value)
     if kind is SharedDocument or kind is SharedList:
-        encoded = value.__dict__.get("encoded")
+        encoded = value.encoded
         if encoded is None:
             # A benign race: two threads may both encode it, to the same bytes.
             plain = dict(value) if kind is SharedDocument else list(value)
-            encoded = value.__dict__["encoded"] = encode_json(plain)
+            encoded = value.encoded = encode_json(plain)
         return orjson.Fragment(encoded)
     if isinstance(value, dict):
         return dict(value)

@@ -25,16 +25,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from mockserver.contract.inline import inline_local_refs
-
-
-class SharedDocument(dict[str, Any]):
-    """A JSON object that nobody changes once it is built (the answer cache of an integration
-    hands out these), so a verdict on it holds for as long as it lives."""
-
-
-class SharedList(list[Any]):
-    """A JSON array that nobody changes once it is built (a cached list answer), so a verdict
-    on all of its items holds for as long as it lives."""
+from mockserver.shared_documents import SharedDocument, SharedList
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,45 +54,32 @@ _EXPECTED_ATTRIBUTE = {
 }
 
 
-# Verdicts kept per validator; past this many the memory is emptied and refilled.
-_REMEMBERED = 20_000
-
-
 class SchemaValidator:
     def __init__(self, schema: dict[str, Any]) -> None:
         self.schema = schema
         # offline: a schema may never make the mock fetch anything over the network.
         self._decide = jsonschema_rs.Draft202012Validator(schema, offline=True)
         self._explain = Draft202012Validator(inline_local_refs(schema))
-        # id -> the SharedDocument itself, or the SharedList whose every item is valid: holding
-        # it keeps its id from being reused.
-        self._valid_documents: dict[int, SharedDocument | SharedList] = {}
 
     def is_valid(self, instance: Any) -> bool:
         if type(instance) is SharedDocument:
-            if self._valid_documents.get(id(instance)) is instance:
+            if self in instance.valid_under:
                 return True
             if not self._decide.is_valid(instance):
                 return False
-            self._remember(instance)
+            instance.valid_under = (*instance.valid_under, self)
             return True
         return bool(self._decide.is_valid(instance))
 
-    def _remember(self, valid: SharedDocument | SharedList) -> None:
-        if len(self._valid_documents) >= _REMEMBERED:
-            self._valid_documents.clear()
-        self._valid_documents[id(valid)] = valid
-
     def all_valid(self, instances: list[Any]) -> bool:
         """is_valid for each of them; an unchanged item of a list answer costs one lookup."""
-        remembered = self._valid_documents
-        if remembered.get(id(instances)) is instances:
-            return True  # a SharedList, judged item by item before
-        for instance in instances:
-            if remembered.get(id(instance)) is not instance and not self.is_valid(instance):
-                return False
-        if type(instances) is SharedList:
-            self._remember(instances)
+        if not isinstance(instances, SharedList):
+            return all(map(self.is_valid, instances))
+        if self in instances.valid_under:
+            return True  # judged item by item before
+        if not all(map(self.is_valid, instances)):
+            return False
+        instances.valid_under = (*instances.valid_under, self)
         return True
 
     def failures(self, instance: Any) -> list[Failure]:

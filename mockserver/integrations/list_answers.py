@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from mockserver.contract.validators import SharedList
 from mockserver.integrations.models import StateChanges
+from mockserver.shared_documents import SharedList
 
 
 class ListAnswers:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from mockserver.clock import iso_timestamp
-from mockserver.contract.validators import SharedDocument
+from mockserver.shared_documents import SharedDocument
 
 # The configuration key Novu strips from answers to API-key callers.
 SIGNING_KEY = "inboundWebhookSigningKey"

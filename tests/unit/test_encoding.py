@@ -7,8 +7,8 @@ from enum import Enum, IntEnum
 
 import orjson
 
-from mockserver.contract.validators import SharedDocument
 from mockserver.encoding import encode_json
+from mockserver.shared_documents import SharedDocument
 
 
 class Channel(str, Enum):  # noqa: UP042 - its str() is "Channel.EMAIL", the trap tested

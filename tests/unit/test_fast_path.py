@@ -18,9 +18,10 @@ import pytest
 from flask import Flask
 
 from mockserver.app import create_app
-from mockserver.contract.validators import Failure, SchemaValidator, SharedDocument, SharedList
+from mockserver.contract.validators import Failure, SchemaValidator
 from mockserver.server import MockServer
 from mockserver.settings import Settings
+from mockserver.shared_documents import SharedDocument, SharedList
 from tests.reference import novu_openapi
 
 ODD_VALUES: list[Any] = [None, 0, -1, 2.5, "", "text", True, False, [], [1], {}, {"a": 1}]
@@ -141,6 +142,11 @@ def test_a_remembered_verdict_is_only_for_that_very_document(app: Flask) -> None
     assert any("'yes' is not of type 'boolean'" in e.message for e in validator.iter_errors(broken))
     # A plain dict equal to a remembered document is judged afresh.
     assert not validator.is_valid({**good, "deleted": None})
+    # So is a copy (the journal keeps copies), which may be changed: it is a plain dict.
+    copied = copy.deepcopy(good)
+    assert type(copied) is dict
+    copied["active"] = "yes"
+    assert not validator.is_valid(copied)
 
 
 def test_a_remembered_list_verdict_is_only_for_that_very_list(app: Flask) -> None:

@@ -1,0 +1,39 @@
+"""JSON documents that nobody changes once they are built, so facts about them can be kept.
+
+An integration's answer cache hands out SharedDocuments (its wire form), and a cached list
+answer is a SharedList. Each carries what is known about it: which validators passed it
+(contract/validators.py) and its encoded bytes (encoding.py). Kept on the document rather than
+in a table beside it, the facts go when it goes, and nothing keeps a replaced one alive.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mockserver.contract.validators import SchemaValidator
+
+
+class SharedDocument(dict[str, Any]):
+    __slots__ = ("encoded", "valid_under")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.valid_under: tuple[SchemaValidator, ...] = ()  # the validators that passed it
+        self.encoded: bytes | None = None  # its JSON, once written
+
+    def __reduce__(self) -> tuple[type[dict[str, Any]], tuple[dict[str, Any]]]:
+        # A copy (the journal's, a pickle) may be changed: a plain dict, knowing nothing.
+        return dict, (dict(self),)
+
+
+class SharedList(list[Any]):
+    __slots__ = ("encoded", "valid_under")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.valid_under: tuple[SchemaValidator, ...] = ()  # the validators that passed each item
+        self.encoded: bytes | None = None
+
+    def __reduce__(self) -> tuple[type[list[Any]], tuple[list[Any]]]:
+        return list, (list(self),)
