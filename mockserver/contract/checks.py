@@ -97,7 +97,7 @@ def response_violations(
     if 200 <= status < 300 and not contract.describes_envelope:
         # The document describes the payload inside Novu's `{"data": ...}` envelope.
         document = body.get("data") if isinstance(body, dict) else body
-    # The list answer's items, found once for both documents (they point at the same place).
+    # The answer's integrations, found once for both documents (they point at the same place).
     reached: dict[Pointer, list[Any]] = {}
     if contract.validator is not None and not _valid_by_parts(contract, document, reached):
         for error in contract.validator.iter_errors(document):

@@ -42,7 +42,7 @@ class ResponseContract:
     # True when the document describes the body inside Novu's `{"data": ...}` envelope.
     describes_envelope: bool
     structure_pointers: tuple[Pointer, ...]
-    # The list answer's schema split into envelope and items (split.py), when that is exact.
+    # The schema split into envelope and integration(s) (split.py), when that is exact.
     split: SplitSchema | None = None
 
 
@@ -201,10 +201,9 @@ class OperationIndex:
         enveloped = status.startswith("2") and schema is not None and self._is_envelope(schema)
         pointers = tuple(self._structure_pointers(schema)) if schema is not None else ()
         validator = self._compile(schema, f"{where}: response {status}") if schema else None
-        lists = [pointer for pointer in pointers if pointer and pointer[-1] == "*"]
         split = None
-        if validator is not None and len(lists) == 1 and len(pointers) == 1:
-            split = split_at(validator.schema, lists[0])
+        if validator is not None and len(pointers) == 1:
+            split = split_at(validator.schema, pointers[0])
         return ResponseContract(
             status=status,
             validator=validator,

@@ -1,14 +1,17 @@
-"""Judging a list answer item by item, so that unchanged integrations are not judged again.
+"""Judging an answer's envelope and its integrations apart, so that an unchanged integration
+is not judged again.
 
-A list answer is `{"data": [integration, ...]}`. Its schema is valid for a document exactly
-when the document is valid with the items left unconstrained (the envelope) and each item is
-valid against the item schema, provided the way from the root to the items goes only through
-`$ref`, `properties` and `items`: no combinator (allOf, anyOf, oneOf, not, if), no
-`unevaluated*` or `prefixItems` on the way, which could make an item's verdict depend on
-anything else. `split_at` builds the two halves when that holds and returns None otherwise.
+An answer is `{"data": integration}` or `{"data": [integration, ...]}`. Its schema is valid for
+a document exactly when the document is valid with the integrations left unconstrained (the
+envelope) and each integration is valid against the item schema, provided the way from the
+root to them goes only through `$ref`, `properties` and `items`: no combinator (allOf, anyOf,
+oneOf, not, if), no `unevaluated*` or `prefixItems` on the way, which could make an item's
+verdict depend on anything else. `split_at` builds the two halves when that holds and returns
+None otherwise.
 
-The items the mock answers with are SharedDocuments, whose verdict is remembered
-(validators.py), so a list of 1,000 unchanged integrations costs the envelope check alone.
+The integrations the mock answers with are SharedDocuments, whose verdicts are remembered
+(validators.py), so a list of 1,000 unchanged integrations, or one fetched again, costs the
+envelope check alone.
 """
 
 from __future__ import annotations
