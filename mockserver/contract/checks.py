@@ -26,16 +26,16 @@ def check_request(
 
     `headers` may be the request's own Headers, whose lookups ignore case as HTTP does."""
     problems: list[FieldProblem] = []
-    sources: dict[str, Mapping[str, str] | Headers] = {
-        "path": path_params,
-        "query": query,
-        "header": headers,
-    }
     for parameter in operation.parameters:
-        values = sources.get(parameter.location)
-        if values is None:
-            continue
-        value = values.get(parameter.name)
+        location = parameter.location
+        if location == "path":
+            value = path_params.get(parameter.name)
+        elif location == "header":
+            value = headers.get(parameter.name)
+        elif location == "query":
+            value = query.get(parameter.name)
+        else:
+            continue  # cookies are not read
         if value is None:
             if parameter.required:
                 problems.append(
@@ -43,6 +43,8 @@ def check_request(
                         parameter.name, f"{parameter.name} should not be null or undefined"
                     )
                 )
+            continue
+        if parameter.any_text:
             continue
         value = _coerce(value, parameter.validator)
         if not parameter.validator.is_valid(value):
@@ -88,9 +90,10 @@ def response_violations(
         declared = ", ".join(sorted(operation.responses))
         return [f"status {status} is not declared for {operation.operation_id} ({declared})"]
     violations: list[str] = []
-    if contract.required_headers:
+    missing = [name for name in contract.required_headers if name not in headers]
+    if missing:  # perhaps only spelled differently: header names ignore case
         present = {name.lower() for name in headers}
-        for name in contract.required_headers:
+        for name in missing:
             if name.lower() not in present:
                 violations.append(f"required header {name} is missing")
     document = body

@@ -22,6 +22,11 @@ from mockserver.contract.validators import SchemaValidator
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_PARAM = re.compile(r"{([^}/]+)}")
 
+# Keywords that describe a schema without constraining what it accepts.
+_ANNOTATIONS = frozenset(
+    {"$schema", "$id", "$comment", "title", "description", "example", "examples", "default"}
+)
+
 # Where integration objects sit inside a body: keys, with "*" for every item of an array.
 Pointer = tuple[str, ...]
 
@@ -32,6 +37,9 @@ class Parameter:
     location: str  # path, query or header
     required: bool
     validator: SchemaValidator
+    # True when the schema takes any string (`type: string` and nothing more), which every
+    # value read from a path, query or header is: nothing to check but presence.
+    any_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,11 +182,14 @@ class OperationIndex:
     def _parameter(self, raw: dict[str, Any], where: str) -> Parameter:
         raw = self._resolve(raw)
         schema = raw.get("schema") or {}
+        validator = self._compile(schema, f"{where}: parameter {raw['name']}")
+        constraints = {k: v for k, v in validator.schema.items() if k not in _ANNOTATIONS}
         return Parameter(
             name=raw["name"],
             location=raw["in"],
             required=bool(raw.get("required", raw["in"] == "path")),
-            validator=self._compile(schema, f"{where}: parameter {raw['name']}"),
+            validator=validator,
+            any_text=constraints == {"type": "string"},
         )
 
     def _request_body(self, raw: dict[str, Any] | None, where: str) -> SchemaValidator | None:

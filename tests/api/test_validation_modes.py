@@ -157,3 +157,39 @@ def test_novus_own_document_routes_the_rest_of_its_api_to_a_501_naming_it():
     hidden = client.get("/v1/integrations/webhook/provider/nope/status", headers=auth)
     assert hidden.get_json()["message"] == "Integration for nope was not found"
     assert client.get("/v1/integrations", headers=auth).status_code == 200
+
+
+def test_parameters_with_constraints_are_checked_and_plain_text_ones_only_for_presence(
+    tmp_path: Path,
+):
+    """A path or header parameter declared as any string takes any value (the handler decides,
+    as Novu's would); one with a pattern or a length is checked, with Novu's 422."""
+    from mockserver.contract import default_spec_path
+
+    text = default_spec_path().read_text()
+    plain_id = "description: The integration's `_id`.\n      schema:\n        type: string\n"
+    plain_key = "one on every call.\n      schema:\n        type: string\n"
+    assert plain_id in text and plain_key in text
+    edited = tmp_path / "constrained.yaml"
+    edited.write_text(
+        text.replace(plain_id, plain_id + "        pattern: '^[0-9a-fA-F]{24}$'\n").replace(
+            plain_key, plain_key + "        maxLength: 8\n"
+        )
+    )
+    for spec, expected in ((None, 404), (edited, 422)):
+        app = app_with(ValidationMode.STRICT, **({"spec_path": spec} if spec else {}))
+        headers = {"Authorization": f"ApiKey {development_key(app)}"}
+        client = app.test_client()
+        response = client.put("/v1/integrations/not-an-id", json={}, headers=headers)
+        assert response.status_code == expected, response.get_json()
+        long_key = {**headers, "Idempotency-Key": "longer-than-eight"}
+        retried = client.post(
+            "/v1/integrations", json={"providerId": "ses", "channel": "email"}, headers=long_key
+        )
+        assert retried.status_code == (201 if spec is None else 422), retried.get_json()
+    assert response.get_json()["errors"] == {
+        "integrationId": {"messages": ["integrationId must be a mongodb id"], "value": "not-an-id"}
+    }
+    assert retried.get_json()["errors"]["idempotency-key"]["messages"] == [
+        "idempotency-key must be shorter than or equal to 8 characters"
+    ]

@@ -157,3 +157,23 @@ def test_object_ids_and_slugs_look_like_novus():
     assert slugify("Novu Email") == "novu-email"
     assert slugify("Custom SMTP") == "custom-smtp"
     assert slugify("OneSignal") == "one-signal"
+
+
+def test_a_required_answer_header_counts_in_any_case_and_is_named_when_missing(contract):
+    from mockserver.contract.checks import response_violations
+
+    operation = contract.operations["IntegrationsController_getInAppActivated"]
+
+    def violations(headers: dict[str, str]) -> list[str]:
+        return response_violations(
+            operation,
+            status=200,
+            headers=headers,
+            body={"data": {"active": True}},
+            structure_validator=contract.structure_validator,
+            structure_name=contract.structure.name,
+        )
+
+    assert violations({"Content-Type": "application/json"}) == []
+    assert violations({"content-type": "application/json"}) == []
+    assert violations({"X-Other": "1"}) == ["required header Content-Type is missing"]
