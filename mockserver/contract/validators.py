@@ -67,6 +67,8 @@ class SchemaValidator:
                 return True
             if not self._decide.is_valid(instance):
                 return False
+            # Two threads judging at once may each write their own tuple: one verdict can be
+            # lost (and found again next time), none invented.
             instance.valid_under = (*instance.valid_under, self)
             return True
         return bool(self._decide.is_valid(instance))
@@ -102,7 +104,7 @@ class SchemaValidator:
         return self.explain(instance)
 
     def explain(self, instance: Any) -> Iterator[ValidationError]:
-        """The detailed path alone (for tests that compare the two)."""
+        """Every error in jsonschema's words, without asking jsonschema-rs first."""
         errors: Iterator[ValidationError] = self._explain.iter_errors(instance)
         return errors
 
