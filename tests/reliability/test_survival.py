@@ -6,6 +6,8 @@ time.
 
 from __future__ import annotations
 
+import http.client
+import json
 import socket
 import time
 from collections import Counter
@@ -134,3 +136,33 @@ def test_a_burst_far_beyond_capacity_is_absorbed(server: LiveServer):
     assert statuses[200] >= 700, statuses
     still_answers(server)
     assert state(server) == before
+
+
+def test_chunked_and_bodiless_requests_are_read_as_http_frames_them(server: LiveServer):
+    """A chunked body is read to its end; a POST with neither Content-Length nor
+    Transfer-Encoding has no body (the create it asks for lacks providerId)."""
+    host, port = address(server)
+    auth = {"Authorization": f"ApiKey {server.development_key}"}
+    body = json.dumps({"providerId": "sendgrid", "channel": "email", "name": "Chunked"})
+    connection = http.client.HTTPConnection(host, port, timeout=10)
+    pieces = iter([body[:10].encode(), body[10:].encode()])
+    connection.request(
+        "POST",
+        "/v1/integrations",
+        body=pieces,
+        headers={**auth, "Content-Type": "application/json"},
+        encode_chunked=True,
+    )
+    created = connection.getresponse()
+    assert created.status == 201
+    assert json.loads(created.read())["data"]["name"] == "Chunked"
+    connection.putrequest("POST", "/v1/integrations")
+    for name, value in auth.items():
+        connection.putheader(name, value)
+    connection.endheaders()  # no Content-Length, no Transfer-Encoding
+    refused = connection.getresponse()
+    assert refused.status == 422
+    assert json.loads(refused.read())["errors"]["providerId"]["messages"] == [
+        "providerId should not be null or undefined"
+    ]
+    connection.close()

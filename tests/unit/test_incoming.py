@@ -62,7 +62,7 @@ def test_headers_are_found_whatever_their_case() -> None:
     [
         ("5", False, b"hello, and more", b"hello"),  # no further than Content-Length
         (None, False, b"hello", b""),  # no length, no terminated stream: no body, as werkzeug
-        (None, True, b"chunked body", b"chunked body"),  # the server ends the stream
+        (None, True, b"chunked body", b"chunked body"),  # chunked: the server ends the stream
         ("0", False, b"ignored", b""),
         ("not a number", False, b"x", b""),
     ],
@@ -76,10 +76,29 @@ def test_the_body_is_read_as_werkzeug_reads_it(
         environ["CONTENT_LENGTH"] = length
     if terminated:
         environ["wsgi.input_terminated"] = True
+        environ["HTTP_TRANSFER_ENCODING"] = "chunked"
     environ["wsgi.input"] = io.BytesIO(sent)
     assert Incoming(dict(environ)).read_body(limit=100) == expected
     environ["wsgi.input"] = io.BytesIO(sent)
     assert Request(environ).get_data() == expected
+
+
+class UnreadableStream(io.BytesIO):
+    def read(self, size: int | None = -1) -> bytes:
+        raise AssertionError("the body stream was read")
+
+
+def test_an_http1_request_without_length_or_transfer_encoding_is_not_read() -> None:
+    """Such a request has no body; a server that ends every stream (granian) would still
+    make a read wait on it."""
+    environ = environ_for(method="GET")
+    environ.pop("CONTENT_LENGTH", None)
+    environ.update({"wsgi.input_terminated": True, "wsgi.input": UnreadableStream()})
+    assert environ["SERVER_PROTOCOL"].startswith("HTTP/1")
+    assert Incoming(environ).read_body(limit=100) == b""
+    # Over HTTP/2 a body needs neither header: it is read to the end of the stream.
+    environ.update({"SERVER_PROTOCOL": "HTTP/2", "wsgi.input": io.BytesIO(b'{"a": 1}')})
+    assert Incoming(environ).read_body(limit=100) == b'{"a": 1}'
 
 
 def test_reading_stops_one_byte_past_the_limit() -> None:
