@@ -63,7 +63,9 @@ class Incoming:
         """At most `limit` + 1 bytes of the body: one more than allowed says it was too long.
 
         As werkzeug reads it: up to Content-Length, or to the end of a stream the server
-        terminates (chunked bodies), and nothing when neither is known."""
+        terminates (chunked bodies), and nothing when neither is known; and nothing for an
+        HTTP/1 request with neither Content-Length nor Transfer-Encoding, which has no body
+        even when the server calls its (empty) stream terminated."""
         environ, length = self.environ, self.content_length
         if length is not None:
             # The common case, read without werkzeug's stream wrapper (a third of its cost).
