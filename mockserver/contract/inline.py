@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-_DEFS_PREFIX = "#/$defs/"
+from mockserver.contract.keywords import ANNOTATIONS, DEFS_PREFIX
+
 # Keywords that give a schema resource its own base or name: a definition carrying one is left
 # behind its `$ref`, since moving it would change what references inside it resolve to.
 _RESOURCE_KEYWORDS = frozenset({"$id", "$anchor", "$dynamicAnchor", "$recursiveAnchor"})
-# Keywords beside a `$ref` that constrain nothing, so the target can take their place.
-_ANNOTATIONS = frozenset({"$schema", "$comment", "title", "description", "examples", "deprecated"})
 
 
 def inline_local_refs(schema: dict[str, Any]) -> dict[str, Any]:
@@ -43,7 +42,8 @@ def _inline(node: Any, definitions: dict[str, Any], inlining: tuple[str, ...]) -
     siblings = {
         key: _inline(value, definitions, inlining) for key, value in node.items() if key != "$ref"
     }
-    if _ANNOTATIONS.issuperset(siblings):
+    # Beside a `$ref`, keywords that constrain nothing let the target take its place.
+    if ANNOTATIONS.issuperset(siblings):
         return {**target, **siblings}
     # A $ref beside other keywords applies both (2020-12): keep them, and the target as allOf.
     siblings["allOf"] = [*siblings.get("allOf", []), target]
@@ -53,9 +53,9 @@ def _inline(node: Any, definitions: dict[str, Any], inlining: tuple[str, ...]) -
 def _local_target(
     reference: Any, definitions: dict[str, Any], inlining: tuple[str, ...]
 ) -> str | None:
-    if not isinstance(reference, str) or not reference.startswith(_DEFS_PREFIX):
+    if not isinstance(reference, str) or not reference.startswith(DEFS_PREFIX):
         return None
-    name = reference[len(_DEFS_PREFIX) :]
+    name = reference[len(DEFS_PREFIX) :]
     target = definitions.get(name)
     if not isinstance(target, dict) or name in inlining or _RESOURCE_KEYWORDS & target.keys():
         return None

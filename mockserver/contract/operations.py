@@ -15,17 +15,13 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from mockserver.contract.documents import DocumentError
+from mockserver.contract.keywords import ANNOTATIONS
 from mockserver.contract.schema_convert import COMPONENT_PREFIX, SchemaConverter
 from mockserver.contract.split import SplitSchema, split_at
 from mockserver.contract.validators import SchemaValidator
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_PARAM = re.compile(r"{([^}/]+)}")
-
-# Keywords that describe a schema without constraining what it accepts.
-_ANNOTATIONS = frozenset(
-    {"$schema", "$id", "$comment", "title", "description", "example", "examples", "default"}
-)
 
 # Where integration objects sit inside a body: keys, with "*" for every item of an array.
 Pointer = tuple[str, ...]
@@ -183,7 +179,7 @@ class OperationIndex:
         raw = self._resolve(raw)
         schema = raw.get("schema") or {}
         validator = self._compile(schema, f"{where}: parameter {raw['name']}")
-        constraints = {k: v for k, v in validator.schema.items() if k not in _ANNOTATIONS}
+        constraints = {k: v for k, v in validator.schema.items() if k not in ANNOTATIONS}
         return Parameter(
             name=raw["name"],
             location=raw["in"],

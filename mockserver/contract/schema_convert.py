@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockserver.contract.keywords import DEFS_PREFIX
+
 COMPONENT_PREFIX = "#/components/schemas/"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
@@ -65,7 +67,7 @@ class SchemaConverter:
             if key in _OPENAPI_ONLY or key.startswith("x-"):
                 continue
             if key == "$ref" and isinstance(value, str) and value.startswith(COMPONENT_PREFIX):
-                out["$ref"] = "#/$defs/" + value[len(COMPONENT_PREFIX) :]
+                out["$ref"] = DEFS_PREFIX + value[len(COMPONENT_PREFIX) :]
             elif key in ("properties", "patternProperties", "$defs", "definitions"):
                 out[key] = {name: self._convert(sub) for name, sub in value.items()}
             elif key in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):

@@ -20,6 +20,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from mockserver.contract.keywords import ANNOTATIONS, DEFS_PREFIX
 from mockserver.contract.validators import SchemaValidator
 
 _UNSAFE_ON_THE_WAY = frozenset(
@@ -39,7 +40,6 @@ _UNSAFE_ON_THE_WAY = frozenset(
         "$recursiveRef",
     }
 )
-_DEFS_PREFIX = "#/$defs/"
 
 
 @dataclass(frozen=True)
@@ -88,11 +88,11 @@ def _inline_refs(node: dict[str, Any], definitions: dict[str, Any]) -> dict[str,
         reference = node.get("$ref")
         if reference is None:
             return node
-        if not isinstance(reference, str) or not reference.startswith(_DEFS_PREFIX):
+        if not isinstance(reference, str) or not reference.startswith(DEFS_PREFIX):
             return None
-        if set(node) - {"$ref", "$schema", "description", "title"}:
+        if set(node) - {"$ref"} - ANNOTATIONS:
             return None  # a $ref beside other keywords applies both: not worth the care
-        target = definitions.get(reference[len(_DEFS_PREFIX) :])
+        target = definitions.get(reference[len(DEFS_PREFIX) :])
         if not isinstance(target, dict):
             return None
         keep = {k: v for k, v in node.items() if k == "$schema"}

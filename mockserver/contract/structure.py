@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mockserver.contract.documents import DocumentError, load_document
+from mockserver.contract.keywords import DEFS_PREFIX
 from mockserver.contract.schema_convert import DRAFT_2020_12
 
 # String-encoded or string-shaped primitives, with the JSON Schema format that describes them.
@@ -159,7 +160,7 @@ class _Translator:
         name = ref[len(prefix) :] if ref.startswith(prefix) else None
         if name is None or name not in self._definitions:
             raise DocumentError(f"{self._source}: {where}: unresolvable reference {ref!r}")
-        return "#/$defs/" + name.replace("~", "~0").replace("/", "~1")
+        return DEFS_PREFIX + name.replace("~", "~0").replace("/", "~1")
 
     def type_schema(self, node: dict[str, Any], where: str) -> dict[str, Any]:
         schema = self._type(node.get("type"), node, where)
