@@ -54,6 +54,7 @@ class Integration:
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
         self.__dict__.pop("_wire_cache", None)
+        # StateChanges.note() spelled out: this runs for every field, construction included.
         StateChanges.count += 1
 
     def wire_view(self, *, reveal_credentials: bool, include_virtual_id: bool) -> dict[str, Any]:
