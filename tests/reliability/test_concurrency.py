@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -90,10 +91,23 @@ def worker(server: LiveServer, key: str, seed: int, ledger: Ledger) -> None:
             ledger.note(response.status_code)
 
 
+def list_integrations(server: LiveServer, key: str) -> list[dict[str, Any]]:
+    """The environment's integrations, waiting out the rate limit a stress run may have spent
+    (how long that takes depends on how fast this machine ran it)."""
+    for _ in range(30):
+        response = httpx.get(
+            f"{server.url}/v1/integrations", headers={"Authorization": f"ApiKey {key}"}
+        )
+        if response.status_code != 429:
+            break
+        time.sleep(float(response.headers.get("Retry-After", "1")))
+    assert response.status_code == 200, response.text
+    listed: list[dict[str, Any]] = response.json()["data"]
+    return listed
+
+
 def check_invariants(server: LiveServer, key: str, ledger: Ledger) -> None:
-    listed = httpx.get(
-        f"{server.url}/v1/integrations", headers={"Authorization": f"ApiKey {key}"}
-    ).json()["data"]
+    listed = list_integrations(server, key)
     ids = [i["_id"] for i in listed]
     assert len(ids) == len(set(ids)), "an integration is listed twice"
     alive = ledger.created.get(key, set()) - ledger.deleted.get(key, set())
