@@ -2,7 +2,8 @@
 
 An integration's answer cache hands out SharedDocuments (its wire form), and a cached list
 answer is a SharedList. Each carries what is known about it: which validators passed it
-(contract/validators.py) and its encoded bytes (encoding.py). Kept on the document rather than
+(contract/validators.py), which response contracts passed the answer `{"data": it}`
+(contract/checks.py) and its encoded bytes (encoding.py). Kept on the document rather than
 in a table beside it, the facts go when it goes, and nothing keeps a replaced one alive.
 """
 
@@ -11,15 +12,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from mockserver.contract.operations import ResponseContract
     from mockserver.contract.validators import SchemaValidator
+
+    AnswerVerdict = tuple[ResponseContract, SchemaValidator, int]
 
 
 class SharedDocument(dict[str, Any]):
-    __slots__ = ("encoded", "valid_under")
+    __slots__ = ("encoded", "passed_as_answer", "valid_under")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.valid_under: tuple[SchemaValidator, ...] = ()  # the validators that passed it
+        # The (contract, structure validator, status) checks that `{"data": it}` passed.
+        self.passed_as_answer: tuple[AnswerVerdict, ...] = ()
         self.encoded: bytes | None = None  # its JSON, once written
 
     def __reduce__(self) -> tuple[type[dict[str, Any]], tuple[dict[str, Any]]]:
@@ -28,11 +34,12 @@ class SharedDocument(dict[str, Any]):
 
 
 class SharedList(list[Any]):
-    __slots__ = ("encoded", "valid_under")
+    __slots__ = ("encoded", "passed_as_answer", "valid_under")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.valid_under: tuple[SchemaValidator, ...] = ()  # the validators that passed each item
+        self.passed_as_answer: tuple[AnswerVerdict, ...] = ()
         self.encoded: bytes | None = None
 
     def __reduce__(self) -> tuple[type[list[Any]], tuple[list[Any]]]:

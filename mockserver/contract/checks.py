@@ -11,6 +11,7 @@ from mockserver.contract.messages import describe, field_path
 from mockserver.contract.operations import Operation, Pointer, ResponseContract
 from mockserver.contract.validators import SchemaValidator
 from mockserver.errors import FieldProblem, ValidationFailed
+from mockserver.shared_documents import SharedDocument, SharedList
 
 
 def check_request(
@@ -96,6 +97,36 @@ def response_violations(
         for name in missing:
             if name.lower() not in present:
                 violations.append(f"required header {name} is missing")
+    # An answer `{"data": X}` with X a shared document is judged by X alone: once it passed
+    # with this status, it passes again (X never changes), whichever request hands it out.
+    shared = _shared_payload(body)
+    memo = (contract, structure_validator, status)
+    if shared is not None and memo in shared.passed_as_answer:
+        return violations
+    found = _body_violations(contract, body, status, structure_validator, structure_name)
+    if shared is not None and not found:
+        # Two threads may both add it: a duplicate entry, never a wrong one.
+        shared.passed_as_answer = (*shared.passed_as_answer, memo)
+    violations.extend(found)
+    return violations
+
+
+def _shared_payload(body: Any) -> SharedDocument | SharedList | None:
+    if type(body) is not dict or len(body) != 1:
+        return None
+    data = body.get("data")
+    kind = type(data)
+    return data if kind is SharedDocument or kind is SharedList else None
+
+
+def _body_violations(
+    contract: ResponseContract,
+    body: Any,
+    status: int,
+    structure_validator: SchemaValidator,
+    structure_name: str,
+) -> list[str]:
+    violations: list[str] = []
     document = body
     if 200 <= status < 300 and not contract.describes_envelope:
         # The document describes the payload inside Novu's `{"data": ...}` envelope.

@@ -161,6 +161,46 @@ def test_a_remembered_list_verdict_is_only_for_that_very_list(app: Flask) -> Non
     assert not validator.all_valid([*good, broken])
 
 
+def test_an_answer_remembered_as_valid_is_so_only_for_its_contract_and_status(app: Flask) -> None:
+    from mockserver.contract.checks import response_violations
+
+    server: MockServer = app.extensions["mockserver"]
+    operations = server.operations
+    update = operations["IntegrationsController_updateIntegrationById"]
+    listing = operations["IntegrationsController_listIntegrations"]
+    json_headers = {"Content-Type": "application/json"}
+
+    def violations(operation: Any, body: Any, status: int = 200, headers: Any = None) -> list[str]:
+        return response_violations(
+            operation,
+            status=status,
+            headers=json_headers if headers is None else headers,
+            body=body,
+            structure_validator=server.contract.structure_validator,
+            structure_name=server.contract.structure.name,
+        )
+
+    good = SharedDocument(integration_samples(server)[0])
+    assert violations(update, {"data": good}) == []
+    assert violations(update, {"data": good}) == []  # from memory now
+    # The same integration, where the contract wants a list, or an error, is still wrong.
+    assert violations(listing, {"data": good}) != []
+    assert violations(update, {"data": good}, status=404) != []
+    # Beside something else in the answer it is judged again.
+    assert any("extra" in v for v in violations(update, {"data": good, "extra": 1}))
+    # Headers are checked on every answer.
+    assert violations(update, {"data": good}, headers={}) == [
+        "required header Content-Type is missing"
+    ]
+    # A broken integration is reported every time it is handed out.
+    broken = SharedDocument({**good, "active": "yes"})
+    assert violations(update, {"data": broken}) != []
+    assert violations(update, {"data": broken}) != []
+    listed = SharedList([good, broken])
+    assert violations(listing, {"data": listed}) != []
+    assert violations(listing, {"data": listed}) != []
+
+
 def answer_documents(sample: dict[str, Any]) -> Iterator[Any]:
     """Answers of shared integrations, lists and single ones: valid, with an integration
     broken, with the envelope broken."""
