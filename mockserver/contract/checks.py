@@ -27,7 +27,7 @@ def check_request(
 
     `headers` may be the request's own Headers, whose lookups ignore case as HTTP does."""
     problems: list[FieldProblem] = []
-    for parameter in operation.parameters:
+    for parameter in operation.checked_parameters:
         location = parameter.location
         if location == "path":
             value = path_params.get(parameter.name)

@@ -67,6 +67,16 @@ class Operation:
     # compiled, which keeps a whole-API document like Novu's quick to load.
     compiled: bool = True
 
+    @functools.cached_property
+    def checked_parameters(self) -> tuple[Parameter, ...]:
+        """The parameters a request can get wrong: the required ones, and those whose schema
+        asks for more than text (an optional one that takes any text cannot be wrong)."""
+        return tuple(p for p in self.parameters if p.required or not p.any_text)
+
+    @functools.cached_property
+    def reads_query(self) -> bool:
+        return any(p.location == "query" for p in self.checked_parameters)
+
     def response_for(self, status: int) -> ResponseContract | None:
         code = str(status)
         return (

@@ -193,3 +193,22 @@ def test_parameters_with_constraints_are_checked_and_plain_text_ones_only_for_pr
     assert retried.get_json()["errors"]["idempotency-key"]["messages"] == [
         "idempotency-key must be shorter than or equal to 8 characters"
     ]
+
+
+def test_a_query_parameter_with_a_schema_is_checked_and_an_absent_one_is_not(tmp_path: Path):
+    from mockserver.contract import default_spec_path
+
+    text = default_spec_path().read_text()
+    listing = "x-sdk-method: list\n      parameters:\n"
+    assert listing in text
+    edited = tmp_path / "paged.yaml"
+    limit = "        - {name: limit, in: query, required: false, schema: {type: integer}}\n"
+    edited.write_text(text.replace(listing, listing + limit))
+    app = app_with(ValidationMode.STRICT, spec_path=edited)
+    headers = {"Authorization": f"ApiKey {development_key(app)}"}
+    client = app.test_client()
+    assert client.get("/v1/integrations", headers=headers).status_code == 200
+    assert client.get("/v1/integrations?limit=10", headers=headers).status_code == 200
+    refused = client.get("/v1/integrations?limit=ten", headers=headers)
+    assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["errors"]["limit"]["messages"] == ["limit must be an integer number"]
