@@ -126,23 +126,18 @@ def _body_violations(
     structure_validator: SchemaValidator,
     structure_name: str,
 ) -> list[str]:
-    violations: list[str] = []
     document = body
     if 200 <= status < 300 and not contract.describes_envelope:
         # The document describes the payload inside Novu's `{"data": ...}` envelope.
         document = body.get("data") if isinstance(body, dict) else body
-    # The answer's integrations, found once for both documents (they point at the same place).
-    reached: dict[Pointer, list[Any]] = {}
-    if contract.validator is not None and not _valid_by_parts(contract, document, reached):
+    if _passes(contract, document, structure_validator):
+        return []
+    # Something is wrong: judge again, the slow way, to say what and where.
+    violations: list[str] = []
+    if contract.validator is not None:
         for error in contract.validator.iter_errors(document):
             violations.append(f"{_where(error.absolute_path)}: {error.message}")
     for pointer in contract.structure_pointers:
-        instances = reached.get(pointer)
-        if instances is None:
-            instances = _values_at(document, pointer)
-        if structure_validator.all_valid(instances):
-            continue
-        # Something is wrong: walk again, with paths this time, to say where.
         for at, instance in _resolve_pointer(document, pointer):
             if structure_validator.is_valid(instance):
                 continue
@@ -152,16 +147,30 @@ def _body_violations(
     return violations
 
 
-def _valid_by_parts(
-    contract: ResponseContract, document: Any, reached: dict[Pointer, list[Any]]
+def _passes(
+    contract: ResponseContract, document: Any, structure_validator: SchemaValidator
 ) -> bool:
-    """True when the envelope and each (remembered) item are valid; False means "judge the
-    whole document", which also words the errors. Leaves the items it found in `reached`."""
+    """The verdict alone, from compiled validators and remembered verdicts: the envelope and
+    each item apart when the schema splits (split.py), and an item's two documents in one walk
+    where the structure applies at the item too."""
     split = contract.split
+    pointers = contract.structure_pointers
     if split is None:
-        return False
-    items = reached[split.pointer] = _values_at(document, split.pointer)
-    return split.envelope.is_valid(document) and split.item.all_valid(items)
+        if contract.validator is not None and not contract.validator.is_valid(document):
+            return False
+    else:
+        if not split.envelope_passes(document):
+            return False
+        items = _values_at(document, split.pointer)
+        joint = split.item_and_structure(structure_validator) if split.pointer in pointers else None
+        if joint is None:
+            if not split.item.all_valid(items):
+                return False
+        else:
+            if not joint.all_valid(items):
+                return False
+            pointers = tuple(p for p in pointers if p != split.pointer)
+    return all(structure_validator.all_valid(_values_at(document, p)) for p in pointers)
 
 
 def _where(parts: Any) -> str:
@@ -171,6 +180,8 @@ def _where(parts: Any) -> str:
 
 def _values_at(document: Any, pointer: Pointer) -> list[Any]:
     """What the pointer reaches, without the paths (the common, valid case needs none)."""
+    if len(pointer) == 1 and pointer[0] != "*":  # `data`: the one place most answers use
+        return [document[pointer[0]]] if type(document) is dict and pointer[0] in document else []
     found = [document]
     for head in pointer:
         if head == "*" and len(found) == 1 and isinstance(found[0], list):

@@ -17,11 +17,11 @@ envelope check alone.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.contract.keywords import ANNOTATIONS, DEFS_PREFIX
-from mockserver.contract.validators import SchemaValidator
+from mockserver.contract.validators import SchemaValidator, joint_validator
 
 _UNSAFE_ON_THE_WAY = frozenset(
     {
@@ -42,11 +42,54 @@ _UNSAFE_ON_THE_WAY = frozenset(
 )
 
 
+# Keywords of an envelope's root that cannot tell one `{"data": X}` from another when the
+# schema of `data` itself is empty (the split leaves it so): they read names, not values.
+_READS_NAMES_ONLY = ANNOTATIONS | {
+    "$schema",
+    "$id",
+    "$defs",
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "minProperties",
+    "maxProperties",
+    "propertyNames",
+    "dependentRequired",
+}
+
+
 @dataclass(frozen=True)
 class SplitSchema:
     pointer: tuple[str, ...]
     envelope: SchemaValidator
     item: SchemaValidator
+    # The envelope's verdict on every `{"data": X}`, when it is one whatever X is (a single
+    # item under `data`); None when X matters (a list's length may, for one).
+    lone_data_verdict: bool | None = None
+    # The item validator joined with the structure document's (validators.joint_validator),
+    # by the structure validator; filled on first use.
+    joint: dict[SchemaValidator, SchemaValidator | None] = field(
+        default_factory=dict, compare=False
+    )
+
+    def envelope_passes(self, document: Any) -> bool:
+        lone = self.lone_data_verdict
+        if (
+            lone is not None
+            and type(document) is dict
+            and len(document) == 1
+            and "data" in document
+        ):
+            return lone
+        return self.envelope.is_valid(document)
+
+    def item_and_structure(self, structure: SchemaValidator) -> SchemaValidator | None:
+        """One validator for both of an item's checks, when the structure applies here too."""
+        if structure not in self.joint:
+            # A benign race: two threads may each compile one; either is right.
+            self.joint[structure] = joint_validator(self.item, structure)
+        return self.joint[structure]
 
 
 def split_at(schema: dict[str, Any], pointer: tuple[str, ...]) -> SplitSchema | None:
@@ -78,7 +121,11 @@ def split_at(schema: dict[str, Any], pointer: tuple[str, ...]) -> SplitSchema | 
             container[child_key] = {}
             if definitions:
                 envelope["$defs"] = definitions
-            return SplitSchema(pointer, SchemaValidator(envelope), SchemaValidator(item))
+            envelope_validator = SchemaValidator(envelope)
+            lone = None
+            if pointer == ("data",) and envelope.keys() <= _READS_NAMES_ONLY:
+                lone = envelope_validator.is_valid({"data": None})
+            return SplitSchema(pointer, envelope_validator, SchemaValidator(item), lone)
         node = child
 
 

@@ -16,6 +16,7 @@ wording a 422 to the same answer, over a corpus of valid and invalid bodies.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -59,7 +60,11 @@ class SchemaValidator:
         self.schema = schema
         # offline: a schema may never make the mock fetch anything over the network.
         self._decide = jsonschema_rs.Draft202012Validator(schema, offline=True)
-        self._explain = Draft202012Validator(inline_local_refs(schema))
+
+    @functools.cached_property
+    def _explain(self) -> Draft202012Validator:
+        # Built on the first failure: many validators never see one (joint_validator's never).
+        return Draft202012Validator(inline_local_refs(self.schema))
 
     def is_valid(self, instance: Any) -> bool:
         if type(instance) is SharedDocument:
@@ -107,6 +112,22 @@ class SchemaValidator:
         """Every error in jsonschema's words, without asking jsonschema-rs first."""
         errors: Iterator[ValidationError] = self._explain.iter_errors(instance)
         return errors
+
+
+def joint_validator(first: SchemaValidator, second: SchemaValidator) -> SchemaValidator | None:
+    """One validator that passes what passes both: one compiled walk instead of two. Each
+    schema becomes a resource of its own (`$id`), so its `#/$defs/...` references still
+    resolve within it. None when either names itself already."""
+    if "$id" in first.schema or "$id" in second.schema:
+        return None
+    return SchemaValidator(
+        {
+            "allOf": [
+                {**first.schema, "$id": "urn:mockserver:joint:first"},
+                {**second.schema, "$id": "urn:mockserver:joint:second"},
+            ]
+        }
+    )
 
 
 def _compiled_failure(error: jsonschema_rs.ValidationError) -> Failure:

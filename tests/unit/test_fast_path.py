@@ -223,10 +223,11 @@ def answer_documents(sample: dict[str, Any]) -> Iterator[Any]:
 
 @pytest.mark.parametrize("spec", ["bundled", "novu"])
 def test_answers_judged_by_parts_get_the_whole_schema_verdict(spec: str) -> None:
-    from mockserver.contract.checks import _valid_by_parts
+    from mockserver.contract.checks import _passes, _values_at
 
     settings = Settings() if spec == "bundled" else Settings(spec_path=novu_openapi())
     server: MockServer = create_app(settings).extensions["mockserver"]
+    structure = server.contract.structure_validator
     sample = integration_samples(server)[1]
     split_contracts = [
         contract
@@ -243,13 +244,77 @@ def test_answers_judged_by_parts_get_the_whole_schema_verdict(spec: str) -> None
         for document in answer_documents(sample):
             body = document if contract.describes_envelope else {"data": document}
             target = body if contract.describes_envelope else body["data"]
-            whole = contract.validator.is_valid(copy.deepcopy(target))
-            by_parts = _valid_by_parts(contract, target, {})
-            # By parts may only say "valid" when the whole schema agrees, and must say so
-            # whenever it does (all items here are shared documents).
-            assert by_parts == whole, (contract.status, document)
+            plain = copy.deepcopy(target)
+            whole = contract.validator.is_valid(plain) and all(
+                structure.is_valid(instance)
+                for pointer in contract.structure_pointers
+                for instance in _values_at(plain, pointer)
+            )
+            # By parts may only say "valid" when both whole documents agree, and must say so
+            # whenever they do (all items here are shared documents); the second time from
+            # what the first remembered.
+            assert _passes(contract, target, structure) == whole, (contract.status, document)
+            assert _passes(contract, target, structure) == whole, (contract.status, document)
             judged[whole] += 1
     assert judged[True] > 5 and judged[False] > 100, judged
+
+
+def test_a_joint_validator_keeps_each_schemas_definitions_its_own() -> None:
+    from mockserver.contract.validators import joint_validator
+
+    def needs(name: str) -> SchemaValidator:
+        # Both name their definition T: each must still reach its own.
+        return SchemaValidator(
+            {"$ref": "#/$defs/T", "$defs": {"T": {"type": "object", "required": [name]}}}
+        )
+
+    joint = joint_validator(needs("a"), needs("b"))
+    assert joint is not None
+    assert joint.is_valid({"a": 1, "b": 2})
+    assert not joint.is_valid({"a": 1})
+    assert not joint.is_valid({"b": 2})
+    assert joint_validator(SchemaValidator({"$id": "urn:x"}), needs("a")) is None
+
+
+def test_the_joint_item_and_structure_validator_passes_what_passes_both(app: Flask) -> None:
+    server: MockServer = app.extensions["mockserver"]
+    structure = server.contract.structure_validator
+    splits = {
+        id(contract.split): contract.split
+        for operation in server.operations.values()
+        for contract in operation.responses.values()
+        if contract.split is not None and contract.split.pointer in contract.structure_pointers
+    }
+    assert splits
+    verdicts = set()
+    for split in splits.values():
+        joint = split.item_and_structure(structure)
+        assert joint is not None
+        for sample in integration_samples(server)[:4]:
+            for instance in mutations(sample):
+                both = split.item.is_valid(instance) and structure.is_valid(instance)
+                assert joint.is_valid(instance) == both, instance
+                verdicts.add(both)
+    assert verdicts == {True, False}
+
+
+def test_an_envelope_judges_a_lone_data_once_only_when_its_value_cannot_matter() -> None:
+    from mockserver.contract.split import split_at
+
+    item = {"type": "object", "required": ["a"]}
+    plain = {"type": "object", "properties": {"data": item}, "required": ["data"]}
+    split = split_at(plain, ("data",))
+    assert split is not None and split.lone_data_verdict is True
+    assert split.envelope_passes({"data": {"a": 1}})
+    assert not split.envelope_passes({})
+    crowded = split_at({**plain, "minProperties": 2}, ("data",))
+    assert crowded is not None and crowded.lone_data_verdict is False
+    assert not crowded.envelope_passes({"data": {"a": 1}})
+    # patternProperties reach `data` too: its value matters, so it is judged every time.
+    patterned = split_at({**plain, "patternProperties": {"^d": {"type": "object"}}}, ("data",))
+    assert patterned is not None and patterned.lone_data_verdict is None
+    assert patterned.envelope_passes({"data": {"a": 1}})
+    assert not patterned.envelope_passes({"data": "text"})
 
 
 def test_a_list_schema_with_a_combinator_on_the_way_is_not_split() -> None:
