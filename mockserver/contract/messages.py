@@ -28,7 +28,7 @@ MASK = "********"
 
 def field_path(parts: Iterable[Any]) -> str:
     """`credentials.port`, `conditions.0.type`: the key Novu uses in `errors`."""
-    return ".".join(str(part) for part in parts)
+    return ".".join(map(str, parts))
 
 
 def describe(failure: Failure, *, root: str, secret_keys: frozenset[str]) -> FieldProblem:
