@@ -6,6 +6,7 @@ Each measurement runs in a fresh interpreter (`python -m bench.footprint spec PA
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -59,39 +60,58 @@ def _resident_mb() -> float:
 
 def _measure_memory(count: int) -> dict[str, Any]:
     """A whole server (contract, seed data), then `count` integrations created in one
-    environment through the same rules an API call goes through."""
+    environment by API calls, each answered (built, checked and encoded as a client gets it),
+    and the environment listed once: the answer caches every integration then carries are
+    counted too."""
     from mockserver.app import create_app
-    from mockserver.auth import Caller
-    from mockserver.server import MockServer
     from mockserver.settings import Settings
 
-    app = create_app(Settings())
-    server: MockServer = app.extensions["mockserver"]
-    organization = server.organizations[0]
-    environment = next(iter(organization.environments.values()))
-    caller = Caller(scheme="ApiKey", organization=organization, environment=environment)
+    app = create_app(Settings(journal_size=0))
+    server = app.extensions["mockserver"]
+    environment = next(iter(server.organizations[0].environments.values()))
+    key = environment.api_key
     providers = [("sendgrid", "email"), ("twilio", "sms"), ("slack", "chat"), ("fcm", "push")]
     before = _resident_mb()
     for index in range(count):
         provider, channel = providers[index % len(providers)]
-        server.backend.create(
-            caller,
-            {
-                "providerId": provider,
-                "channel": channel,
-                "name": f"Integration {index}",
-                "active": False,
-                "credentials": {"apiKey": f"key-{index}", "senderName": "Bench"},
-            },
-        )
+        body = {
+            "providerId": provider,
+            "channel": channel,
+            "name": f"Integration {index}",
+            "active": False,
+            "credentials": {"apiKey": f"key-{index}", "senderName": "Bench"},
+        }
+        status = _call(app, "POST", key, json.dumps(body).encode())
+        assert status == 201, status
+    assert _call(app, "GET", key) == 200
     after = _resident_mb()
-    live = sum(1 for _ in environment.live())
     return {
-        "integrations": live,
+        "integrations": sum(1 for _ in environment.live()),
         "resident_mb": after,
         "server_before_mb": before,
         "bytes_per_integration": (after - before) * 1024 * 1024 / max(count, 1),
     }
+
+
+def _call(app: Any, method: str, key: str, body: bytes = b"") -> int:
+    """One request to /v1/integrations straight through the WSGI app (no sockets to wait on)."""
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": "/v1/integrations",
+        "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "4010",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "HTTP_AUTHORIZATION": f"ApiKey {key}",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
+    }
+    answered: list[str] = []
+    for _chunk in app(environ, lambda status, headers, *_: answered.append(status)):
+        pass
+    return int(answered[0].split()[0])
 
 
 if __name__ == "__main__":
