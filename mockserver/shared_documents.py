@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 
 class SharedDocument(dict[str, Any]):
-    __slots__ = ("encoded", "passed_as_answer", "valid_under")
+    # __weakref__: an integration holds its single-answer form weakly (integrations/models.py).
+    __slots__ = ("__weakref__", "encoded", "passed_as_answer", "valid_under")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,7 +26,9 @@ class StateChanges:
         cls.count += 1
 
 
-@dataclass
+# Slots: a store of 100,000 integrations is mostly these objects, and a slotted one is about
+# half the size of one with a __dict__.
+@dataclass(slots=True)
 class Integration:
     id: str
     environment_id: str
@@ -47,13 +50,15 @@ class Integration:
     deleted_at: datetime | None = None
     deleted_by: str | None = None
     version: int = 0
+    # The wire forms built since the last change, by _form_index (see wire_view).
+    _wire_cache: list[Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     # Fields are always replaced, never changed in place (the backend assigns new dicts), so
     # assigning any field is the one way an integration changes: that empties the cache, and
     # makes every cached list answer stale.
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
-        self.__dict__.pop("_wire_cache", None)
+        object.__setattr__(self, "_wire_cache", None)
         # StateChanges.note() spelled out: this runs for every field, construction included.
         StateChanges.count += 1
 
@@ -62,29 +67,49 @@ class Integration:
 
         Whoever gets it must not change it (the answer pipeline only reads, encodes and
         validates it); `to_wire` is the copy to hand to code that might.
+
+        The list form (no virtual `id`) is kept: every list answer after a change anywhere is
+        rebuilt from these. A single answer's form is held weakly, alive only while something
+        else keeps it (the journal keeps recent answers): kept for every integration, it
+        doubled the memory of a store built by API calls.
         """
-        # Set through __dict__: assigning it as an attribute would empty it again at once.
-        cache: dict[tuple[bool, bool], dict[str, Any]] = self.__dict__.setdefault("_wire_cache", {})
-        key = (reveal_credentials, include_virtual_id)
-        wire = cache.get(key)
+        cache = self._wire_cache
+        if cache is None:
+            cache = [None, None, None, None]
+            # Not through __setattr__, which would empty it again at once.
+            object.__setattr__(self, "_wire_cache", cache)
+        index = reveal_credentials * 2 + include_virtual_id
+        held = cache[index]
+        wire: SharedDocument | None = held() if type(held) is weakref.ref else held
         if wire is None:
-            wire = cache[key] = SharedDocument(
+            wire = SharedDocument(
                 self.to_wire(
-                    reveal_credentials=reveal_credentials, include_virtual_id=include_virtual_id
+                    reveal_credentials=reveal_credentials,
+                    include_virtual_id=include_virtual_id,
+                    share_values=True,
                 )
             )
+            cache[index] = weakref.ref(wire) if include_virtual_id else wire
         return wire
 
-    def to_wire(self, *, reveal_credentials: bool, include_virtual_id: bool) -> dict[str, Any]:
+    def to_wire(
+        self, *, reveal_credentials: bool, include_virtual_id: bool, share_values: bool = False
+    ) -> dict[str, Any]:
         """The JSON object Novu sends for this document.
 
         Optional fields are left out rather than sent as null: the strictest official SDK
         rejects null in any optional field. Answers built from a single fetched document carry
         the virtual `id` too; list answers (lean queries) do not.
+
+        The nested objects are copies, unless `share_values` (for a wire form nobody changes):
+        the integration's own are never changed in place, only replaced, so a read-only form
+        may hold them, and a store of many integrations keeps one of each instead of two.
         """
-        configurations = _json_copy(self.configurations)
-        if not reveal_credentials:
-            configurations.pop(SIGNING_KEY, None)
+        copy = _shared if share_values else _json_copy
+        configurations = self.configurations
+        if not reveal_credentials and SIGNING_KEY in configurations:
+            configurations = {k: v for k, v in configurations.items() if k != SIGNING_KEY}
+        configurations = copy(configurations)
         wire: dict[str, Any] = {
             "_id": self.id,
             "_environmentId": self.environment_id,
@@ -96,7 +121,7 @@ class Integration:
         if self.channel is not None:
             wire["channel"] = self.channel
         wire["kind"] = self.kind
-        wire["credentials"] = _json_copy(self.credentials) if reveal_credentials else {}
+        wire["credentials"] = copy(self.credentials) if reveal_credentials else {}
         wire["configurations"] = configurations
         wire["active"] = self.active
         wire["deleted"] = self.deleted
@@ -106,13 +131,17 @@ class Integration:
             wire["deletedBy"] = self.deleted_by
         wire["primary"] = self.primary
         wire["priority"] = self.priority
-        wire["conditions"] = _json_copy(self.conditions)
+        wire["conditions"] = copy(self.conditions)
         wire["createdAt"] = iso_timestamp(self.created_at)
         wire["updatedAt"] = iso_timestamp(self.updated_at)
         wire["__v"] = self.version
         if include_virtual_id:
             wire["id"] = self.id
         return wire
+
+
+def _shared(value: Any) -> Any:
+    return value
 
 
 def _json_copy(value: Any) -> Any:
