@@ -91,12 +91,10 @@ def response_violations(
         declared = ", ".join(sorted(operation.responses))
         return [f"status {status} is not declared for {operation.operation_id} ({declared})"]
     violations: list[str] = []
-    missing = [name for name in contract.required_headers if name not in headers]
-    if missing:  # perhaps only spelled differently: header names ignore case
-        present = {name.lower() for name in headers}
-        for name in missing:
-            if name.lower() not in present:
-                violations.append(f"required header {name} is missing")
+    for name in contract.required_headers:
+        # Perhaps only spelled differently: header names ignore case.
+        if name not in headers and name.lower() not in {other.lower() for other in headers}:
+            violations.append(f"required header {name} is missing")
     # An answer `{"data": X}` with X a shared document is judged by X alone: once it passed
     # with this status, it passes again (X never changes), whichever request hands it out.
     shared = _shared_payload(body)
@@ -165,14 +163,14 @@ def _passes(
         if not split.envelope_passes(document):
             return False
         items = _values_at(document, split.pointer)
-        joint = split.item_and_structure(structure_validator) if split.pointer in pointers else None
+        joint = split.item_and_structure(structure_validator) if contract.joins_structure else None
         if joint is None:
             if not split.item.all_valid(items):
                 return False
         else:
             if not joint.all_valid(items):
                 return False
-            pointers = tuple(p for p in pointers if p != split.pointer)
+            pointers = contract.pointers_beside_split
     if not pointers:
         return True
     return all(structure_validator.all_valid(_values_at(document, p)) for p in pointers)

@@ -50,6 +50,16 @@ class ResponseContract:
     # The schema split into envelope and integration(s) (split.py), when that is exact.
     split: SplitSchema | None = None
 
+    @functools.cached_property
+    def joins_structure(self) -> bool:
+        """True when the structure document applies right where the split finds the items."""
+        return self.split is not None and self.split.pointer in self.structure_pointers
+
+    @functools.cached_property
+    def pointers_beside_split(self) -> tuple[Pointer, ...]:
+        split = self.split
+        return tuple(p for p in self.structure_pointers if split is None or p != split.pointer)
+
 
 @dataclass(frozen=True)
 class Operation:
@@ -77,13 +87,21 @@ class Operation:
     def reads_query(self) -> bool:
         return any(p.location == "query" for p in self.checked_parameters)
 
+    @functools.cached_property
+    def _contract_by_status(self) -> dict[int, ResponseContract | None]:
+        return {}
+
     def response_for(self, status: int) -> ResponseContract | None:
+        known = self._contract_by_status
+        if status in known:
+            return known[status]
         code = str(status)
-        return (
+        contract = known[status] = (
             self.responses.get(code)
             or self.responses.get(f"{code[0]}XX")
             or self.responses.get("default")
         )
+        return contract
 
 
 @dataclass(frozen=True)
