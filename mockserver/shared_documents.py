@@ -3,8 +3,9 @@
 An integration's answer cache hands out SharedDocuments (its wire form), and a cached list
 answer is a SharedList. Each carries what is known about it: which validators passed it
 (contract/validators.py), which response contracts passed the answer `{"data": it}`
-(contract/checks.py) and its encoded bytes (encoding.py). Kept on the document rather than
-in a table beside it, the facts go when it goes, and nothing keeps a replaced one alive.
+(contract/checks.py) and, as a whole answer's payload, its encoded bytes (encoding.py). Kept
+on the document rather than in a table beside it, the facts go when it goes, and nothing keeps
+a replaced one alive.
 """
 
 from __future__ import annotations

@@ -11,7 +11,10 @@ None otherwise.
 
 The integrations the mock answers with are SharedDocuments, whose verdicts are remembered
 (validators.py), so a list of 1,000 unchanged integrations, or one fetched again, costs the
-envelope check alone.
+envelope check alone. A new integration (after a create or an update) is judged once, against
+the item schema and the JSON Structure document joined into one validator where the structure
+applies to the same place; and the envelope of a lone `{"data": X}` needs no walk at all when
+its root reads names only, as Novu's envelopes do (its verdict is decided when compiled).
 """
 
 from __future__ import annotations

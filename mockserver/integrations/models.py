@@ -50,7 +50,7 @@ class Integration:
     deleted_at: datetime | None = None
     deleted_by: str | None = None
     version: int = 0
-    # The wire forms built since the last change, by _form_index (see wire_view).
+    # The wire forms built since the last change, at reveal_credentials * 2 + include_virtual_id.
     _wire_cache: list[Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     # Fields are always replaced, never changed in place (the backend assigns new dicts), so
