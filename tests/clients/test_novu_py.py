@@ -20,7 +20,7 @@ from tests.reference import novu_openapi
 pytestmark = pytest.mark.live
 
 # The SDK retries 409, 429 and 5xx for up to an hour by default; a test wants the answer at once.
-NO_RETRIES = RetryConfig("backoff", BackoffStrategy(1, 1, 1.0, 1), False)
+NO_RETRIES = RetryConfig("none", BackoffStrategy(1, 1, 1.0, 1), False)
 
 
 @pytest.fixture(scope="module", params=["bundled spec", "Novu's published spec"])

@@ -26,7 +26,7 @@ from tests.live import LiveServer, live_command, live_server
 
 pytestmark = pytest.mark.live
 
-NO_RETRIES = RetryConfig("backoff", BackoffStrategy(1, 1, 1.0, 1), False)
+NO_RETRIES = RetryConfig("none", BackoffStrategy(1, 1, 1.0, 1), False)
 SECRETS_SENT = ["SG.recorded-secret-key", "twilio-secret-token", "whsec-signing-secret"]
 
 
