@@ -38,7 +38,7 @@ def _kept_encoding(data: SharedDocument | SharedList) -> bytes:
         encoded = _dumps(data)
         if type(data) is SharedDocument or len(data) <= KEPT_LIST_ITEMS:
             # A benign race: two threads may both encode it, to the same bytes.
-            encoded = data.encoded = kept_bytes(encoded)
+            encoded = data.encoded = _own_sized(encoded)
     return encoded
 
 
@@ -51,7 +51,7 @@ def _dumps(payload: Any) -> bytes:
         return json.dumps(payload, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
-def kept_bytes(encoded: bytes) -> bytes:
+def _own_sized(encoded: bytes) -> bytes:
     """`encoded` in a block of its own size, for bytes that are kept.
 
     orjson hands back its whole working buffer (4 KB for a short document, 8 KB for an
