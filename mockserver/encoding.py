@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import operator
-from typing import Any, cast
+from typing import Any
 
 import orjson
 
-from mockserver.shared_documents import SharedDocument, SharedList
+from mockserver.shared_documents import SharedDocument, SharedList, shared_payload
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 # A cached list answer keeps its bytes up to this many integrations (2 MB or so); a longer
@@ -24,11 +24,9 @@ KEPT_LIST_ITEMS = 5000
 
 
 def encode_json(payload: Any) -> bytes:
-    if type(payload) is dict and len(payload) == 1:
-        data = payload.get("data")
-        kind = type(data)
-        if kind is SharedDocument or kind is SharedList:
-            return b'{"data":' + _kept_encoding(cast(SharedDocument | SharedList, data)) + b"}"
+    shared = shared_payload(payload)
+    if shared is not None:
+        return b'{"data":' + _kept_encoding(shared) + b"}"
     return _dumps(payload)
 
 

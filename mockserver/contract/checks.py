@@ -11,7 +11,7 @@ from mockserver.contract.messages import describe, field_path
 from mockserver.contract.operations import Operation, Pointer, ResponseContract
 from mockserver.contract.validators import SchemaValidator
 from mockserver.errors import FieldProblem, ValidationFailed
-from mockserver.shared_documents import SharedDocument, SharedList
+from mockserver.shared_documents import shared_payload
 
 
 def check_request(
@@ -97,7 +97,7 @@ def response_violations(
             violations.append(f"required header {name} is missing")
     # An answer `{"data": X}` with X a shared document is judged by X alone: once it passed
     # with this status, it passes again (X never changes), whichever request hands it out.
-    shared = _shared_payload(body)
+    shared = shared_payload(body)
     if shared is None:
         return violations + _body_violations(
             contract, body, status, structure_validator, structure_name
@@ -110,14 +110,6 @@ def response_violations(
         # Two threads may both add it: a duplicate entry, never a wrong one.
         shared.passed_as_answer = (*shared.passed_as_answer, memo)
     return violations + found
-
-
-def _shared_payload(body: Any) -> SharedDocument | SharedList | None:
-    if type(body) is not dict or len(body) != 1:
-        return None
-    data = body.get("data")
-    kind = type(data)
-    return data if kind is SharedDocument or kind is SharedList else None
 
 
 def _body_violations(

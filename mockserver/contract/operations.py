@@ -76,6 +76,10 @@ class Operation:
     # False for operations the mock has no handler for: routed (to a 501 naming them) but not
     # compiled, which keeps a whole-API document like Novu's quick to load.
     compiled: bool = True
+    # response_for's answers, found once per status (statuses are few; every answer asks).
+    contract_by_status: dict[int, ResponseContract | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @functools.cached_property
     def checked_parameters(self) -> tuple[Parameter, ...]:
@@ -87,12 +91,8 @@ class Operation:
     def reads_query(self) -> bool:
         return any(p.location == "query" for p in self.checked_parameters)
 
-    @functools.cached_property
-    def _contract_by_status(self) -> dict[int, ResponseContract | None]:
-        return {}
-
     def response_for(self, status: int) -> ResponseContract | None:
-        known = self._contract_by_status
+        known = self.contract_by_status
         if status in known:
             return known[status]
         code = str(status)
