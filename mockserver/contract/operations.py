@@ -49,6 +49,10 @@ class ResponseContract:
     structure_pointers: tuple[Pointer, ...]
     # The schema split into envelope and integration(s) (split.py), when that is exact.
     split: SplitSchema | None = None
+    # lone_data_validator's answers, by structure validator.
+    data_deciders: dict[SchemaValidator, SchemaValidator | None] = field(
+        default_factory=dict, repr=False
+    )
 
     @functools.cached_property
     def joins_structure(self) -> bool:
@@ -59,6 +63,27 @@ class ResponseContract:
     def pointers_beside_split(self) -> tuple[Pointer, ...]:
         split = self.split
         return tuple(p for p in self.structure_pointers if split is None or p != split.pointer)
+
+    def lone_data_validator(self, structure: SchemaValidator) -> SchemaValidator | None:
+        """The one validator that decides an answer `{"data": X}` by X alone, when there is
+        one: the envelope passes every such answer, and every other check applies at `data`
+        (the item schema, joined with the structure document's where that applies there too).
+        Most answers are one integration, and this spares them the general walk."""
+        deciders = self.data_deciders
+        if structure not in deciders:
+            # A benign race: two threads may both find it; both find the same.
+            deciders[structure] = self._find_lone_data_validator(structure)
+        return deciders[structure]
+
+    def _find_lone_data_validator(self, structure: SchemaValidator) -> SchemaValidator | None:
+        split = self.split
+        if split is None or split.pointer != ("data",) or split.lone_data_verdict is not True:
+            return None
+        if not self.structure_pointers:
+            return split.item
+        if self.structure_pointers == (split.pointer,):
+            return split.item_and_structure(structure)
+        return None
 
 
 @dataclass(frozen=True)

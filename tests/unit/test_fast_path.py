@@ -317,6 +317,41 @@ def test_an_envelope_judges_a_lone_data_once_only_when_its_value_cannot_matter()
     assert not patterned.envelope_passes({"data": "text"})
 
 
+def test_a_lone_answer_decided_by_one_validator_still_meets_both_documents() -> None:
+    from mockserver.contract.checks import _passes
+    from mockserver.contract.operations import ResponseContract
+    from mockserver.contract.split import split_at
+
+    item = {"type": "object", "required": ["a"]}
+    envelope = {"type": "object", "properties": {"data": item}, "required": ["data"]}
+    # A structure document stricter than the spec's item, so that skipping it would show.
+    structure = SchemaValidator({"type": "object", "properties": {"a": {"minimum": 10}}})
+
+    def contract(schema: dict[str, Any], pointers: tuple[tuple[str, ...], ...]) -> Any:
+        return ResponseContract(
+            status="200",
+            validator=SchemaValidator(schema),
+            required_headers=(),
+            describes_envelope=True,
+            structure_pointers=pointers,
+            split=split_at(schema, ("data",)),
+        )
+
+    single = contract(envelope, (("data",),))
+    assert single.lone_data_validator(structure) is not None
+    assert _passes(single, {"data": SharedDocument({"a": 12})}, structure)
+    assert not _passes(single, {"data": SharedDocument({"a": 3})}, structure)
+    assert not _passes(single, {"data": SharedDocument({"b": 12})}, structure)
+    # Without the structure document at `data`, the item schema alone decides.
+    unstructured = contract(envelope, ())
+    assert unstructured.lone_data_validator(structure) is not None
+    assert _passes(unstructured, {"data": SharedDocument({"a": 3})}, structure)
+    # An envelope whose verdict depends on more than `data` gets the general walk.
+    crowded = contract({**envelope, "minProperties": 2}, (("data",),))
+    assert crowded.lone_data_validator(structure) is None
+    assert not _passes(crowded, {"data": SharedDocument({"a": 12})}, structure)
+
+
 def test_a_list_schema_with_a_combinator_on_the_way_is_not_split() -> None:
     from mockserver.contract.split import split_at
 
