@@ -2,8 +2,9 @@
 
 An integration's answer cache hands out SharedDocuments (its wire form), and a cached list
 answer is a SharedList. Each carries what is known about it: which validators passed it
-(contract/validators.py), which response contracts passed the answer `{"data": it}`
-(contract/checks.py) and, as a whole answer's payload, its encoded bytes (encoding.py). Kept
+(contract/validators.py), for a list which response contracts passed the answer
+`{"data": it}` (contract/checks.py) and, as a whole answer's payload, its encoded bytes
+(encoding.py). Kept
 on the document rather than in a table beside it, the facts go when it goes, and nothing keeps
 a replaced one alive.
 """
@@ -21,13 +22,11 @@ if TYPE_CHECKING:
 
 class SharedDocument(dict[str, Any]):
     # __weakref__: an integration holds its single-answer form weakly (integrations/models.py).
-    __slots__ = ("__weakref__", "encoded", "passed_as_answer", "valid_under")
+    __slots__ = ("__weakref__", "encoded", "valid_under")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.valid_under: tuple[SchemaValidator, ...] = ()  # the validators that passed it
-        # The (contract, structure validator, status) checks that `{"data": it}` passed.
-        self.passed_as_answer: tuple[AnswerVerdict, ...] = ()
         self.encoded: bytes | None = None  # its JSON, once written
 
     def __reduce__(self) -> tuple[type[dict[str, Any]], tuple[dict[str, Any]]]:
@@ -41,6 +40,7 @@ class SharedList(list[Any]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.valid_under: tuple[SchemaValidator, ...] = ()  # the validators that passed each item
+        # The (contract, structure validator, status) checks that `{"data": it}` passed.
         self.passed_as_answer: tuple[AnswerVerdict, ...] = ()
         self.encoded: bytes | None = None
 

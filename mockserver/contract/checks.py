@@ -11,7 +11,7 @@ from mockserver.contract.messages import describe, field_path
 from mockserver.contract.operations import Operation, Pointer, ResponseContract
 from mockserver.contract.validators import SchemaValidator
 from mockserver.errors import FieldProblem, ValidationFailed
-from mockserver.shared_documents import shared_payload
+from mockserver.shared_documents import SharedList, shared_payload
 
 
 def check_request(
@@ -95,37 +95,36 @@ def response_violations(
         # Perhaps only spelled differently: header names ignore case.
         if name not in headers and name.lower() not in {other.lower() for other in headers}:
             violations.append(f"required header {name} is missing")
-    # An answer `{"data": X}` with X a shared document is judged by X alone: once it passed
-    # with this status, it passes again (X never changes), whichever request hands it out.
-    shared = shared_payload(body)
-    if shared is None:
-        return violations + _body_violations(
-            contract, body, status, structure_validator, structure_name
-        )
-    memo = (contract, structure_validator, status)
-    if memo in shared.passed_as_answer:
-        return violations
-    found = _body_violations(contract, body, status, structure_validator, structure_name)
-    if not found:
-        # Two threads may both add it: a duplicate entry, never a wrong one.
-        shared.passed_as_answer = (*shared.passed_as_answer, memo)
-    return violations + found
-
-
-def _body_violations(
-    contract: ResponseContract,
-    body: Any,
-    status: int,
-    structure_validator: SchemaValidator,
-    structure_name: str,
-) -> list[str]:
     document = body
     if 200 <= status < 300 and not contract.describes_envelope:
         # The document describes the payload inside Novu's `{"data": ...}` envelope.
         document = body.get("data") if isinstance(body, dict) else body
-    if _passes(contract, document, structure_validator):
-        return []
-    # Something is wrong: judge again, the slow way, to say what and where.
+    # A cached list answer `{"data": [...]}` that passed with this status passes again (the
+    # list never changes), whichever request hands it out: its envelope is not walked again.
+    # (A shared single integration needs no such memory: its validators keep their verdicts.)
+    listed = shared_payload(body)
+    if type(listed) is SharedList:
+        memo = (contract, structure_validator, status)
+        if memo in listed.passed_as_answer:
+            return violations
+        if _passes(contract, document, structure_validator):
+            # Two threads may both add it: a duplicate entry, never a wrong one.
+            listed.passed_as_answer = (*listed.passed_as_answer, memo)
+            return violations
+    elif _passes(contract, document, structure_validator):
+        return violations
+    return violations + _explained_violations(
+        contract, document, structure_validator, structure_name
+    )
+
+
+def _explained_violations(
+    contract: ResponseContract,
+    document: Any,
+    structure_validator: SchemaValidator,
+    structure_name: str,
+) -> list[str]:
+    """What is wrong with a document that failed, and where: judged again, the slow way."""
     violations: list[str] = []
     if contract.validator is not None:
         for error in contract.validator.iter_errors(document):
