@@ -108,9 +108,13 @@ class Operation:
 
     @functools.cached_property
     def checked_parameters(self) -> tuple[Parameter, ...]:
-        """The parameters a request can get wrong: the required ones, and those whose schema
-        asks for more than text (an optional one that takes any text cannot be wrong)."""
-        return tuple(p for p in self.parameters if p.required or not p.any_text)
+        """The parameters a request can get wrong: those whose schema asks for more than
+        text, and the required ones, except in the path: a request reaches its operation only
+        when its path has every segment, so a path parameter that takes any text is always
+        right (an optional one of any kind that takes any text is right too, or absent)."""
+        return tuple(
+            p for p in self.parameters if not p.any_text or (p.required and p.location != "path")
+        )
 
     @functools.cached_property
     def reads_query(self) -> bool:
