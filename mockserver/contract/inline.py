@@ -4,10 +4,14 @@
 validation, which is most of what wording a 422 costs. Inlined, the same checks run with no
 lookups. Only the schema path of an error changes (no `$ref` step); the messages, the instance
 paths and the verdicts do not, and the 422 wording reads nothing else.
+
+`inline_root_ref` does the same for a schema's root alone, for the modules that reason about
+its top keywords (split.py, merge.py).
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from mockserver.contract.keywords import ANNOTATIONS, DEFS_PREFIX
@@ -60,3 +64,24 @@ def _local_target(
     if not isinstance(target, dict) or name in inlining or _RESOURCE_KEYWORDS & target.keys():
         return None
     return name
+
+
+def inline_root_ref(node: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any] | None:
+    """Replace a node that is only a local `$ref` by a copy of its definition, in place, for
+    code that reads a schema's top keywords; None when it is something else beside the `$ref`
+    or the reference leaves `$defs`."""
+    for _ in range(20):
+        reference = node.get("$ref")
+        if reference is None:
+            return node
+        if not isinstance(reference, str) or not reference.startswith(DEFS_PREFIX):
+            return None
+        if set(node) - {"$ref"} - ANNOTATIONS:
+            return None  # a $ref beside other keywords applies both: not worth the care
+        target = definitions.get(reference[len(DEFS_PREFIX) :])
+        if not isinstance(target, dict):
+            return None
+        keep = {k: v for k, v in node.items() if k == "$schema"}
+        node.clear()
+        node.update(copy.deepcopy(target), **keep)
+    return None

@@ -23,7 +23,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.contract.keywords import ANNOTATIONS, DEFS_PREFIX
+from mockserver.contract.inline import inline_root_ref
+from mockserver.contract.keywords import ANNOTATIONS
 from mockserver.contract.validators import SchemaValidator, joint_validator
 
 _UNSAFE_ON_THE_WAY = frozenset(
@@ -102,7 +103,7 @@ def split_at(schema: dict[str, Any], pointer: tuple[str, ...]) -> SplitSchema | 
     node = envelope
     steps = list(pointer)
     while True:
-        inlined = _inline_refs(node, definitions)
+        inlined = inline_root_ref(node, definitions)
         if inlined is None or _UNSAFE_ON_THE_WAY & inlined.keys():
             return None
         node = inlined
@@ -130,22 +131,3 @@ def split_at(schema: dict[str, Any], pointer: tuple[str, ...]) -> SplitSchema | 
                 lone = envelope_validator.is_valid({"data": None})
             return SplitSchema(pointer, envelope_validator, SchemaValidator(item), lone)
         node = child
-
-
-def _inline_refs(node: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any] | None:
-    """Replace a node that is only a local `$ref` by a copy of its definition, in place."""
-    for _ in range(20):
-        reference = node.get("$ref")
-        if reference is None:
-            return node
-        if not isinstance(reference, str) or not reference.startswith(DEFS_PREFIX):
-            return None
-        if set(node) - {"$ref"} - ANNOTATIONS:
-            return None  # a $ref beside other keywords applies both: not worth the care
-        target = definitions.get(reference[len(DEFS_PREFIX) :])
-        if not isinstance(target, dict):
-            return None
-        keep = {k: v for k, v in node.items() if k == "$schema"}
-        node.clear()
-        node.update(copy.deepcopy(target), **keep)
-    return None

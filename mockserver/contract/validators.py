@@ -25,6 +25,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from mockserver.contract.inline import inline_local_refs
+from mockserver.contract.merge import merged_schema
 from mockserver.shared_documents import SharedDocument, SharedList
 
 
@@ -114,9 +115,13 @@ class SchemaValidator:
 
 
 def joint_validator(first: SchemaValidator, second: SchemaValidator) -> SchemaValidator | None:
-    """One validator that passes what passes both: one compiled walk instead of two. Each
-    schema becomes a resource of its own (`$id`), so its `#/$defs/...` references still
-    resolve within it. None when either names itself already."""
+    """One validator that passes what passes both: one compiled walk instead of two. Two
+    simple object schemas are merged, each property checked once where both say the same of
+    it (merge.py); otherwise each schema becomes a resource of its own (`$id`), so its
+    `#/$defs/...` references still resolve within it. None when either names itself already."""
+    merged = merged_schema(first.schema, second.schema)
+    if merged is not None:
+        return SchemaValidator(merged)
     if "$id" in first.schema or "$id" in second.schema:
         return None
     return SchemaValidator(

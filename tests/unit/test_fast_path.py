@@ -276,6 +276,65 @@ def test_a_joint_validator_keeps_each_schemas_definitions_its_own() -> None:
     assert joint_validator(SchemaValidator({"$id": "urn:x"}), needs("a")) is None
 
 
+def test_merged_schemas_pass_exactly_what_passes_both() -> None:
+    from mockserver.contract.merge import merged_schema
+
+    def both(first: dict[str, Any], second: dict[str, Any]) -> SchemaValidator:
+        merged = merged_schema(first, second)
+        assert merged is not None
+        return SchemaValidator(merged)
+
+    # A property both constrain differently is checked under both; Python's 1 == True must
+    # not make two different constants look the same.
+    one = {"type": "object", "properties": {"n": {"const": 1}}}
+    true = {"type": "object", "properties": {"n": {"const": True}, "m": {"type": "string"}}}
+    strict = both(one, true)
+    assert not strict.is_valid({"n": 1})
+    assert not strict.is_valid({"n": True})
+    assert not strict.is_valid({"m": 2})
+    assert strict.is_valid({"m": "x"})
+    # The same constraint said twice, once through a definition with a description, is kept
+    # once; names required by either are required.
+    described = {
+        "$ref": "#/$defs/T",
+        "$defs": {
+            "T": {"type": "object", "required": ["a"], "properties": {"a": {"$ref": "#/$defs/S"}}},
+            "S": {"type": "string", "description": "text"},
+        },
+    }
+    plain = {"type": "object", "required": ["b"], "properties": {"a": {"type": "string"}}}
+    merged = merged_schema(described, plain)
+    assert merged is not None and merged["properties"]["a"] == {"$ref": "#/$defs/S"}
+    assert both(described, plain).is_valid({"a": "x", "b": 1})
+    assert not both(described, plain).is_valid({"a": "x"})
+    assert not both(described, plain).is_valid({"a": 1, "b": 1})
+
+    # Definitions of one name in both keep their own meaning, nested references included.
+    def holding(name: str, kind: str) -> dict[str, Any]:
+        return {
+            "$ref": "#/$defs/T",
+            "$defs": {
+                "T": {"type": "object", "properties": {name: {"$ref": "#/$defs/U"}}},
+                "U": {"type": kind},
+            },
+        }
+
+    namesakes = both(holding("x", "string"), holding("y", "integer"))
+    assert namesakes.is_valid({"x": "a", "y": 1})
+    assert not namesakes.is_valid({"x": 1})
+    assert not namesakes.is_valid({"y": "a"})
+    # Unless the first already uses the name the second's would be renamed to.
+    taken = holding("x", "boolean")
+    taken["$defs"] = {"T": {"properties": {"x": {"$ref": "#/$defs/second__U"}}}, "second__U": {}}
+    assert merged_schema(taken, holding("y", "integer")) is None
+    # Neither demands an object: neither does the merge.
+    assert both({"properties": {"a": {"type": "string"}}}, {"required": []}).is_valid("text")
+    # additionalProperties would read the other's names as additional: not merged.
+    closed = {"type": "object", "properties": {"a": {}}, "additionalProperties": False}
+    assert merged_schema(closed, plain) is None
+    assert merged_schema({"type": "array"}, plain) is None
+
+
 def test_the_joint_item_and_structure_validator_passes_what_passes_both(app: Flask) -> None:
     server: MockServer = app.extensions["mockserver"]
     structure = server.contract.structure_validator
