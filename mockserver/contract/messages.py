@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from mockserver.contract.validators import Failure
+from mockserver.contract.failures import Failure
 from mockserver.errors import FieldProblem
 
 _TYPE_WORDS = {

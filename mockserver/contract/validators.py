@@ -4,13 +4,15 @@ Nearly every exchange is valid, and deciding that is the whole per-request cost 
 checks. jsonschema-rs decides it in compiled Rust; only when it says "invalid" is the instance
 walked again to list each error with its path and keyword:
 
-- a 422 is worded from jsonschema-rs's own errors (`failures`): each carries its keyword's
-  value (the missing property, the allowed values, the pattern), which is all Novu's sentences
-  need, at about a third of the cost of the pure Python walk;
+- a 422 is worded from `failures`: for an object body, found property by property
+  (failures.py), the engine asked only about a value it cannot read at a glance; otherwise
+  jsonschema-rs's own errors, each carrying its keyword's value (the missing property, the
+  allowed values, the pattern), which is all Novu's sentences need, at about a third of the
+  cost of the pure Python walk;
 - a contract violation report is worded by the pure Python `jsonschema` (`explain`), whose
   messages quote the schema in full.
 
-tests/unit/test_fast_path.py holds the two engines to the same verdict, and the two ways of
+tests/unit/test_fast_path.py holds the two engines to the same verdict, and the three ways of
 wording a 422 to the same answer, over a corpus of valid and invalid bodies.
 """
 
@@ -18,29 +20,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from mockserver.contract.failures import Failure, QuickFailures, quick_failures
 from mockserver.contract.inline import inline_local_refs
 from mockserver.contract.merge import merged_schema
 from mockserver.shared_documents import SharedDocument, SharedList
-
-
-class Failure(NamedTuple):
-    """One way an instance breaks a schema: enough to word it the way Novu does. (A named
-    tuple: a 422 makes one per error, and a frozen dataclass costs three times as much.)"""
-
-    path: tuple[str | int, ...]  # where in the instance
-    keyword: str  # the schema keyword that failed: "type", "required", "enum", ...
-    # What the keyword asked for: the allowed types or values, the pattern, the length; the
-    # missing property's name for "required"; the unexpected names for "additionalProperties".
-    expected: Any
-    instance: Any  # the offending value
-    message: str  # the engine's own sentence, for keywords Novu has no wording for
-
 
 # Where jsonschema-rs keeps, per keyword, what `Failure.expected` holds.
 _EXPECTED_ATTRIBUTE = {
@@ -89,8 +78,20 @@ class SchemaValidator:
         instances.valid_under = (*instances.valid_under, self)
         return True
 
+    @functools.cached_property
+    def _quick(self) -> QuickFailures | None:
+        return quick_failures(self.schema, SchemaValidator)
+
     def failures(self, instance: Any) -> list[Failure]:
-        """Every error, as the compiled validator finds them (none for a valid instance)."""
+        """Every error (none for a valid instance): for an object schema's bodies, found
+        property by property (failures.py); otherwise as the compiled validator finds them."""
+        quick = self._quick
+        if quick is not None and type(instance) is dict:
+            return quick.failures(instance)
+        return self.engine_failures(instance)
+
+    def engine_failures(self, instance: Any) -> list[Failure]:
+        """Every error, as the compiled validator finds them."""
         try:
             return [_compiled_failure(error) for error in self._decide.iter_errors(instance)]
         except UnicodeError:
