@@ -6,6 +6,7 @@ one of the following values: ...`) sees the same sentences from the mock.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -39,21 +40,29 @@ def describe(failure: Failure, *, root: str, secret_keys: frozenset[str]) -> Fie
         missing = str(failure.expected)
         name = field_path([*parts, missing])
         return FieldProblem(field=name, message=f"{missing} should not be null or undefined")
-    name = field_path(parts) or root
-    subject = str(parts[-1]) if parts else root
+    if parts:
+        subject = str(parts[-1])
+        name = subject if len(parts) == 1 else field_path(parts)
+    else:
+        name = subject = root
     message = _sentence(failure, subject)
-    value = _echo(failure.instance, secret=bool(parts) and str(parts[-1]) in secret_keys)
     if keyword == "additionalProperties":
-        return FieldProblem(field=name, message=message)
-    return FieldProblem(field=name, message=message, value=value, has_value=True)
+        return FieldProblem(name, message)
+    value = _echo(failure.instance, secret=bool(parts) and subject in secret_keys)
+    return FieldProblem(name, message, value, True)
+
+
+@functools.lru_cache(maxsize=64)
+def _type_words(kinds: tuple[str, ...]) -> str:
+    """`a string or an integer number`: null is left out, as class-validator says nothing of it."""
+    return " or ".join(_TYPE_WORDS.get(kind, kind) for kind in kinds if kind != "null")
 
 
 def _sentence(failure: Failure, subject: str) -> str:
     keyword, expected = failure.keyword, failure.expected
     if keyword == "type":
-        kinds = [expected] if isinstance(expected, str) else list(expected)
-        words = " or ".join(_TYPE_WORDS.get(k, k) for k in kinds if k != "null")
-        return f"{subject} must be {words}"
+        kinds = (expected,) if isinstance(expected, str) else tuple(expected)
+        return f"{subject} must be {_type_words(kinds)}"
     if keyword == "enum":
         return f"{subject} must be one of the following values: " + ", ".join(
             str(v) for v in expected
