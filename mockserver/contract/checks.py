@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any
 
@@ -57,8 +58,12 @@ def check_request(
             problems.append(describe(failure, root="general", secret_keys=secret_keys))
     if problems:
         # By field, then by sentence: the answer reads the same whichever engine found them.
-        problems.sort(key=lambda p: (p.field, p.message))
+        if len(problems) > 1:
+            problems.sort(key=_BY_FIELD_AND_SENTENCE)
         raise ValidationFailed(problems)
+
+
+_BY_FIELD_AND_SENTENCE = operator.attrgetter("field", "message")
 
 
 def _coerce(raw: str, validator: SchemaValidator) -> Any:
