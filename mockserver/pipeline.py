@@ -144,9 +144,9 @@ class _Exchange:
                 check_request(
                     operation,
                     path_params=path_params,
-                    # Parsed only when a query parameter has something to check.
+                    # Parsed or wrapped only when a parameter there has something to check.
                     query=incoming.args if operation.reads_query else {},
-                    headers=incoming.headers,
+                    headers=incoming.headers if operation.reads_headers else {},
                     body=body,
                     secret_keys=server.catalogue.secure_keys,
                 )

@@ -120,6 +120,10 @@ class Operation:
     def reads_query(self) -> bool:
         return any(p.location == "query" for p in self.checked_parameters)
 
+    @functools.cached_property
+    def reads_headers(self) -> bool:
+        return any(p.location == "header" for p in self.checked_parameters)
+
     def response_for(self, status: int) -> ResponseContract | None:
         known = self.contract_by_status
         if status in known:
