@@ -48,7 +48,7 @@ _OBJECT_ROOT = ANNOTATIONS | {"type", "properties", "required"}
 _LEAF = ANNOTATIONS | {"type", "enum"}
 
 # The Python types a JSON parser hands over for each JSON type (bool is not a number in JSON;
-# a float with no fraction is also an integer in JSON Schema: _Leaf.failures).
+# a float with no fraction is also an integer in JSON Schema: _Leaf.add_failures).
 _PYTHON_TYPES: dict[str, frozenset[type]] = {
     "string": frozenset({str}),
     "boolean": frozenset({bool}),
@@ -64,7 +64,7 @@ class _Leaf:
     """A property that takes values of some JSON types and/or one of some strings; what it
     accepts is worked out once, so that judging a value is a set lookup or two."""
 
-    __slots__ = ("options", "python_types", "takes_whole_floats", "types")
+    __slots__ = ("options", "python_types", "takes_whole_floats", "type_message", "types")
 
     def __init__(self, types: list[str] | None, options: list[str] | None) -> None:
         self.types = types
@@ -73,16 +73,17 @@ class _Leaf:
             frozenset().union(*(_PYTHON_TYPES[kind] for kind in types)) if types else None
         )
         self.takes_whole_floats = types is not None and "integer" in types
+        self.type_message = f"is not of type {' or '.join(types or ())}"
 
     def add_failures(self, name: str, value: Any, found: list[Failure]) -> None:
         accepted = self.python_types
         if accepted is not None and type(value) not in accepted:
             whole = self.takes_whole_floats and type(value) is float and value.is_integer()
             if not whole:
-                found.append(Failure((name,), "type", self.types, value, "wrong type"))
+                found.append(Failure((name,), "type", self.types, value, self.type_message))
         # Only strings equal strings in Python too, so `in` is JSON's equality here.
         if self.options is not None and value not in self.options:
-            found.append(Failure((name,), "enum", self.options, value, "not an allowed value"))
+            found.append(Failure((name,), "enum", self.options, value, "is not one of the options"))
 
 
 class _Asked:

@@ -108,10 +108,10 @@ class Operation:
 
     @functools.cached_property
     def checked_parameters(self) -> tuple[Parameter, ...]:
-        """The parameters a request can get wrong: those whose schema asks for more than
-        text, and the required ones, except in the path: a request reaches its operation only
-        when its path has every segment, so a path parameter that takes any text is always
-        right (an optional one of any kind that takes any text is right too, or absent)."""
+        """The parameters a request can get wrong: any whose schema asks for more than text,
+        and a required query or header parameter, which may be missing. A request reaches its
+        operation only when its path has every segment, so a path parameter that takes any text
+        cannot be wrong; nor can an optional one of any kind."""
         return tuple(
             p for p in self.parameters if not p.any_text or (p.required and p.location != "path")
         )
