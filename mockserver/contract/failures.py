@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
-from mockserver.contract.inline import inline_root_ref
+from mockserver.contract.inline import inline_root_ref, object_root
 from mockserver.contract.keywords import ANNOTATIONS
 
 
@@ -44,7 +44,6 @@ class Judge(Protocol):
     def failures(self, instance: Any) -> list[Failure]: ...
 
 
-_OBJECT_ROOT = ANNOTATIONS | {"type", "properties", "required"}
 _LEAF = ANNOTATIONS | {"type", "enum"}
 
 # The Python types a JSON parser hands over for each JSON type (bool is not a number in JSON;
@@ -126,14 +125,10 @@ def quick_failures(
 ) -> QuickFailures | None:
     """The property-by-property finder for an object schema, or None for any other schema."""
     definitions = schema.get("$defs", {})
-    if "$id" in schema or not isinstance(definitions, dict):
-        return None
-    root = inline_root_ref({k: v for k, v in schema.items() if k != "$defs"}, definitions)
-    if root is None or not root.keys() <= _OBJECT_ROOT or root.get("type", "object") != "object":
+    root = object_root(schema, definitions)
+    if root is None or root.get("type", "object") != "object":
         return None
     required, properties = root.get("required", []), root.get("properties", {})
-    if not isinstance(required, list) or not isinstance(properties, dict):
-        return None
     checks: dict[str, _Leaf | _Asked] = {}
     for name, raw in properties.items():
         if not isinstance(raw, dict) or "$id" in raw or "$defs" in raw:

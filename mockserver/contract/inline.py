@@ -5,8 +5,9 @@ validation, which is most of what wording a 422 costs. Inlined, the same checks 
 lookups. Only the schema path of an error changes (no `$ref` step); the messages, the instance
 paths and the verdicts do not, and the 422 wording reads nothing else.
 
-`inline_root_ref` does the same for a schema's root alone, for the modules that reason about
-its top keywords (split.py, merge.py).
+`inline_root_ref` does the same for a schema's root alone, and `object_root` reads an object
+schema's root through it, for the modules that reason about top keywords (split.py, merge.py,
+failures.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from mockserver.contract.keywords import ANNOTATIONS, DEFS_PREFIX
+from mockserver.contract.keywords import ANNOTATIONS, DEFS_PREFIX, PLAIN_OBJECT_ROOT
 
 # Keywords that give a schema resource its own base or name: a definition carrying one is left
 # behind its `$ref`, since moving it would change what references inside it resolve to.
@@ -85,3 +86,19 @@ def inline_root_ref(node: dict[str, Any], definitions: dict[str, Any]) -> dict[s
         node.clear()
         node.update(copy.deepcopy(target), **keep)
     return None
+
+
+def object_root(schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any] | None:
+    """The root keywords of a plain object schema (keywords.PLAIN_OBJECT_ROOT), its `$ref`
+    into `definitions` followed, with `properties` an object and `required` a list; None for
+    any other schema (one naming itself with `$id` included, whose references resolve apart)."""
+    if "$id" in schema or not isinstance(schema.get("$defs", {}), dict):
+        return None
+    root = inline_root_ref({k: v for k, v in schema.items() if k != "$defs"}, definitions)
+    if root is None or not root.keys() <= PLAIN_OBJECT_ROOT:
+        return None
+    if not isinstance(root.get("properties", {}), dict):
+        return None
+    if not isinstance(root.get("required", []), list):
+        return None
+    return root

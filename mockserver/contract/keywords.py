@@ -21,3 +21,8 @@ ANNOTATIONS = frozenset(
         "writeOnly",
     }
 )
+
+# The root keywords of an object schema that says nothing but which properties it has, what
+# each takes and which are required: one that merge.py and failures.py can read property by
+# property (no additionalProperties, which reads the other names; no combinators).
+PLAIN_OBJECT_ROOT = ANNOTATIONS | {"type", "properties", "required"}

@@ -20,11 +20,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mockserver.contract.inline import inline_root_ref
+from mockserver.contract.inline import object_root
 from mockserver.contract.keywords import ANNOTATIONS, DEFS_PREFIX
 from mockserver.contract.schema_convert import DRAFT_2020_12
 
-_MERGEABLE_ROOT = ANNOTATIONS | {"type", "properties", "required"}
 # The second schema's definitions, in the merged `$defs`.
 _SECOND = "second__"
 
@@ -41,8 +40,8 @@ def merged_schema(first: dict[str, Any], second: dict[str, Any]) -> dict[str, An
     second_definitions = {
         _SECOND + name: schema for name, schema in renamed.get("$defs", {}).items()
     }
-    first_root = _root(first, first_definitions)
-    second_root = _root(renamed, second_definitions)
+    first_root = object_root(first, first_definitions)
+    second_root = object_root(renamed, second_definitions)
     if first_root is None or second_root is None or first_definitions.keys() & second_definitions:
         return None
     types = {root["type"] for root in (first_root, second_root) if "type" in root}
@@ -68,19 +67,6 @@ def merged_schema(first: dict[str, Any], second: dict[str, Any]) -> dict[str, An
     if definitions:
         merged["$defs"] = definitions
     return merged
-
-
-def _root(schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any] | None:
-    """The schema's root keywords, its `$ref` followed, if they are all the merge reads."""
-    if "$id" in schema or not isinstance(schema.get("$defs", {}), dict):
-        return None
-    root = inline_root_ref({k: v for k, v in schema.items() if k != "$defs"}, definitions)
-    if root is None or not root.keys() <= _MERGEABLE_ROOT:
-        return None
-    properties, required = root.get("properties", {}), root.get("required", [])
-    if not isinstance(properties, dict) or not isinstance(required, list):
-        return None
-    return root
 
 
 def _constraints(schema: Any, definitions: dict[str, Any]) -> str:
