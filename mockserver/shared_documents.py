@@ -4,9 +4,8 @@ An integration's answer cache hands out SharedDocuments (its wire form), and a c
 answer is a SharedList. Each carries what is known about it: which validators passed it
 (contract/validators.py), for a list which response contracts passed the answer
 `{"data": it}` (contract/checks.py) and, as a whole answer's payload, its encoded bytes
-(encoding.py). Kept
-on the document rather than in a table beside it, the facts go when it goes, and nothing keeps
-a replaced one alive.
+(encoding.py). Kept on the document rather than in a table beside it, the facts go when it
+goes, and nothing keeps a replaced one alive.
 """
 
 from __future__ import annotations
@@ -48,11 +47,16 @@ class SharedList(list[Any]):
         return list, (list(self),)
 
 
+def is_lone_data(body: Any) -> bool:
+    """True when `body` is exactly `{"data": X}`: Novu's success envelope, nothing beside it."""
+    return type(body) is dict and len(body) == 1 and "data" in body
+
+
 def shared_payload(body: Any) -> SharedDocument | SharedList | None:
     """X, when `body` is exactly `{"data": X}` and X is shared: an answer whose facts (verdicts,
     bytes) can be kept on X, since the envelope around it adds nothing that varies."""
-    if type(body) is not dict or len(body) != 1:
+    if not is_lone_data(body):
         return None
-    data = body.get("data")
+    data = body["data"]
     kind = type(data)
     return data if kind is SharedDocument or kind is SharedList else None

@@ -12,7 +12,7 @@ from mockserver.contract.messages import describe, field_path
 from mockserver.contract.operations import Operation, Pointer, ResponseContract
 from mockserver.contract.validators import SchemaValidator
 from mockserver.errors import FieldProblem, ValidationFailed
-from mockserver.shared_documents import SharedList, shared_payload
+from mockserver.shared_documents import SharedList, is_lone_data, shared_payload
 
 
 def check_request(
@@ -151,7 +151,7 @@ def _passes(
     each item apart when the schema splits (split.py), and an item's two documents in one walk
     where the structure applies at the item too. A lone `{"data": X}` whose envelope cannot
     fail goes straight to the one validator that decides it."""
-    if type(document) is dict and len(document) == 1 and "data" in document:
+    if is_lone_data(document):
         decider = contract.lone_data_validator(structure_validator)
         if decider is not None:
             return decider.is_valid(document["data"])

@@ -26,6 +26,7 @@ from typing import Any
 from mockserver.contract.inline import inline_root_ref
 from mockserver.contract.keywords import ANNOTATIONS
 from mockserver.contract.validators import SchemaValidator, joint_validator
+from mockserver.shared_documents import is_lone_data
 
 _UNSAFE_ON_THE_WAY = frozenset(
     {
@@ -79,12 +80,7 @@ class SplitSchema:
 
     def envelope_passes(self, document: Any) -> bool:
         lone = self.lone_data_verdict
-        if (
-            lone is not None
-            and type(document) is dict
-            and len(document) == 1
-            and "data" in document
-        ):
+        if lone is not None and is_lone_data(document):
             return lone
         return self.envelope.is_valid(document)
 
