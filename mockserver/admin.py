@@ -34,15 +34,28 @@ def _json(payload: Any, status: int = 200) -> Response:
     return Response(encode_json(payload), status=status, content_type=JSON_CONTENT_TYPE)
 
 
-@admin.errorhandler(AdminError)
+@admin.app_errorhandler(AdminError)
 def _admin_error(error: AdminError) -> Response:
     return _json(
         {"statusCode": error.status, "path": request.path, "message": error.message}, error.status
     )
 
 
-@admin.before_request
-def _require_token() -> None:
+ADMIN_PREFIX = "/__mock"
+# Paths under the prefix that reveal nothing and stay open to whoever can reach the server.
+OPEN_PATHS: frozenset[str] = frozenset()
+
+
+def require_admin_token() -> None:
+    """Every path under /__mock needs the token when one is set: the admin API, the inspector
+    page (which shows every key and the journal) and paths that match nothing there, so a
+    caller without the token learns nothing, not even which admin routes exist.
+
+    Registered on the app, not on a blueprint: a blueprint's guard covers its own routes only,
+    which is how the inspector once answered without the token."""
+    path = request.path
+    if not (path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/")) or path in OPEN_PATHS:
+        return
     token = current_server().settings.admin_token
     if token is None:
         return

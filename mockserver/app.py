@@ -37,9 +37,10 @@ def create_app(settings: Settings | None = None) -> Flask:
             provide_automatic_options=False,
         )
     if server.settings.admin:
-        from mockserver.admin import admin
+        from mockserver.admin import admin, require_admin_token
         from mockserver.inspector import inspector
 
+        app.before_request(require_admin_token)
         app.register_blueprint(admin)
         app.register_blueprint(inspector)
     app.register_error_handler(HTTPException, _http_error)
