@@ -108,5 +108,7 @@ class IdempotencyStore:
 
 
 def body_hash(body: Any) -> str:
-    text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.blake2s(text.encode("utf-8")).hexdigest()
+    """A fingerprint of the parsed body. ASCII escapes keep any string hashable: JSON (and
+    JavaScript) admit escaped lone surrogates, which have no UTF-8 form."""
+    text = json.dumps(body, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.blake2s(text.encode("ascii")).hexdigest()

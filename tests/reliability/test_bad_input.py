@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -270,7 +271,9 @@ def corpus() -> list[Case]:
     return cases
 
 
-def send(server: LiveServer, case: Case, integration_id: str) -> tuple[int, Any]:
+def send(
+    server: LiveServer, case: Case, integration_id: str, idempotency_key: str | None = None
+) -> tuple[int, Any]:
     parts = urlsplit(server.url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     headers = {}
@@ -278,6 +281,8 @@ def send(server: LiveServer, case: Case, integration_id: str) -> tuple[int, Any]
         headers["Authorization"] = f"ApiKey {server.development_key}"
     if case.content_type:
         headers["Content-Type"] = case.content_type
+    if idempotency_key is not None:
+        headers["Idempotency-Key"] = idempotency_key
     path = case.path.replace("{id}", integration_id)
     connection.request(case.method, path, body=case.body, headers=headers)
     response = connection.getresponse()
@@ -296,8 +301,13 @@ def test_the_corpus_is_large():
     assert len(corpus()) >= 50
 
 
+@pytest.mark.parametrize("with_key", [False, True], ids=["no key", "idempotency key"])
 @pytest.mark.parametrize("case", corpus(), ids=lambda case: case.name)
-def test_bad_input_gets_a_novu_shaped_4xx_and_changes_nothing(server: LiveServer, case: Case):
+def test_bad_input_gets_a_novu_shaped_4xx_and_changes_nothing(
+    server: LiveServer, case: Case, with_key: bool
+):
+    """Every case twice: an idempotency key makes the body be fingerprinted and the answer
+    kept, which must not turn bad input into a 5xx either."""
     state = f"{server.url}/__mock/state"
     before = httpx.get(state).content
     existing = httpx.get(
@@ -305,7 +315,8 @@ def test_bad_input_gets_a_novu_shaped_4xx_and_changes_nothing(server: LiveServer
         headers={"Authorization": f"ApiKey {server.development_key}"},
     ).json()
     target = existing["data"][3]["_id"]
-    status, body = send(server, case, target)
+    key = f"bad-input-{uuid.uuid4()}" if with_key else None
+    status, body = send(server, case, target, key)
     assert 400 <= status < 500, (status, body)
     if case.expect is not None:
         assert status == case.expect, body
