@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import os
 import sys
@@ -119,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--no-admin", action="store_true", help="turn the /__mock admin API off")
     serve.add_argument(
+        "--unsafe-open-admin",
+        action="store_true",
+        help="serve the admin API without a token on an address beyond loopback (anyone who "
+        "reaches the port can read every API key and credential)",
+    )
+    serve.add_argument(
         "--admin-token",
         default=_env("ADMIN_TOKEN"),
         help="require this token (Authorization: Bearer ...) on the /__mock admin API",
@@ -210,7 +217,26 @@ def parse_args(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> a
         ):
             if value not in allowed:
                 parser.error(f"argument {option}: invalid choice: {value!r}")
+        open_admin = not args.no_admin and not args.admin_token and not args.unsafe_open_admin
+        if open_admin and not is_loopback(args.host):
+            parser.error(
+                f"--host {args.host} listens beyond this machine, and without --admin-token "
+                "anyone who reaches the port can read every API key and credential through "
+                "/__mock/state: give --admin-token T (or --no-admin), or --unsafe-open-admin "
+                "to serve it open anyway"
+            )
     return args
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is reachable from this machine only. A name other than localhost may
+    resolve anywhere, so it counts as beyond loopback."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -39,6 +39,15 @@ KIND = "mockserver-cassette"
 VERSION = 1
 
 _JSON_OBJECT_OF_STRINGS = {"type": "object", "additionalProperties": {"type": "string"}}
+# What HTTP lets a header be (RFC 9110): a token for the name, no line break or NUL in the value.
+# A CR or LF would split one header into two on the wire (or make the HTTP client refuse it
+# half-way through a verify run), so the file is refused when it is read.
+_HEADERS = {
+    "type": "object",
+    "propertyNames": {"pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},
+    # Put as "contains none", not "^...$": Python's `$` also matches before a final newline.
+    "additionalProperties": {"type": "string", "not": {"pattern": "[\\r\\n\\x00]"}},
+}
 FORMAT = Draft202012Validator(
     {
         "type": "object",
@@ -65,7 +74,7 @@ FORMAT = Draft202012Validator(
                                 },
                                 "path": {"type": "string", "pattern": "^/"},
                                 "query": _JSON_OBJECT_OF_STRINGS,
-                                "headers": _JSON_OBJECT_OF_STRINGS,
+                                "headers": _HEADERS,
                                 "body": {},
                             },
                         },
@@ -75,7 +84,7 @@ FORMAT = Draft202012Validator(
                             "additionalProperties": False,
                             "properties": {
                                 "status": {"type": "integer", "minimum": 100, "maximum": 599},
-                                "headers": _JSON_OBJECT_OF_STRINGS,
+                                "headers": _HEADERS,
                                 "body": {},
                             },
                         },
