@@ -111,6 +111,6 @@ def _journal_unmatched(
         incoming,
         status=status,
         response_headers={"Content-Type": JSON_CONTENT_TYPE, **headers},
-        response_body=body,
+        response_body=encode_json(body),
         nearest=nearest_operations(request.method, request.path, operations),
     )

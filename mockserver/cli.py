@@ -118,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=_env("JOURNAL_SIZE", "1000"),
         help="exchanges the request journal keeps (default 1000; 0 turns it off)",
     )
+    serve.add_argument(
+        "--journal-mb",
+        type=int,
+        default=_env("JOURNAL_MB", "64"),
+        help="memory the journal may hold, in MiB (default 64); the oldest exchanges go first",
+    )
     serve.add_argument("--no-admin", action="store_true", help="turn the /__mock admin API off")
     serve.add_argument(
         "--unsafe-open-admin",
@@ -161,6 +167,7 @@ def serve(args: argparse.Namespace) -> int:
         check_spec=args.check_spec,
         any_key=args.any_key,
         journal_size=args.journal_size,
+        journal_max_bytes=args.journal_mb * 1024 * 1024,
         admin=not args.no_admin,
         admin_token=args.admin_token,
     )

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
-CREDENTIALS_FIELD = "credentials"
-SECRET_MASK = "********"
+from mockserver.secrets import CREDENTIALS_FIELD, SECRET_MASK
+
 INTERNAL_ERROR_MESSAGE = "Internal server error, contact support and provide them with the errorId"
 
 

@@ -30,6 +30,8 @@ class Incoming:
         raw_path = (environ.get("PATH_INFO") or "").encode("latin1").decode(errors="replace")
         self.path: str = "/" + raw_path.lstrip("/")
         self.query_string: str = environ.get("QUERY_STRING", "")
+        # The body as read_body read it, for the journal; None until then.
+        self.body_read: bytes | None = None
 
     @property
     def path_with_query(self) -> str:
@@ -66,6 +68,10 @@ class Incoming:
         terminates (chunked bodies), and nothing when neither is known; and nothing for an
         HTTP/1 request with neither Content-Length nor Transfer-Encoding, which has no body
         even when the server calls its (empty) stream terminated."""
+        self.body_read = body = self._read(limit)
+        return body
+
+    def _read(self, limit: int) -> bytes:
         environ, length = self.environ, self.content_length
         if length is not None:
             # The common case, read without werkzeug's stream wrapper (a third of its cost).

@@ -1,16 +1,18 @@
 """The request journal: every exchange the mock answered, newest first, bounded in memory.
 
 Each entry keeps the request, the response, the operation it matched (or the nearest ones when
-it matched none), the time it took and any contract violations. Secrets are masked before an
-entry is first read: the Authorization header, and credential keys Novu treats as secret
-wherever they appear in a body.
+it matched none), the time it took and any contract violations. Bodies are kept once, as the
+bytes that crossed the wire, and the journal is bounded both in entries and in bytes (a body
+over MAX_KEPT_BODY is replaced by a marker), so a run of huge answers cannot grow memory without
+limit. Secrets are masked whenever an entry is read (mockserver.secrets): the Authorization
+header, and every secret key wherever it appears in a body.
 """
 
 from __future__ import annotations
 
-import copy
 import difflib
 import itertools
+import json
 import threading
 from collections import deque
 from collections.abc import Iterable
@@ -18,10 +20,11 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from mockserver.clock import iso_timestamp
-from mockserver.errors import CREDENTIALS_FIELD
-from mockserver.errors import SECRET_MASK as MASK
 from mockserver.incoming import headers_of
+from mockserver.secrets import mask_body, mask_headers, secret_body_keys
 
 
 @dataclass
@@ -30,10 +33,34 @@ class Violation:
     message: str
 
 
+# A body over this size is not kept: the entry shows a marker saying how large it was.
+MAX_KEPT_BODY = 1024 * 1024
+# The journal's default bound in bytes (`--journal-bytes`); entries go oldest first past it.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+# What an entry costs besides its bodies: the object, the copy of the environ, the headers.
+ENTRY_OVERHEAD = 2048
+# orjson hands back its whole working buffer (4-8 KB) with only the length set; a small body
+# kept as it came would cost the buffer, so it is copied to its own size first.
+_COPY_BELOW = 64 * 1024
+
+
+def keep_body(raw: bytes | None) -> bytes | None:
+    """Bytes the journal can keep: at most MAX_KEPT_BODY (callers check), in a block of their
+    own size."""
+    if raw is None or len(raw) >= _COPY_BELOW:
+        return raw
+    return memoryview(raw).tobytes()
+
+
+def truncation_marker(size: int) -> str:
+    return f"<not kept: {size} bytes, over the journal's {MAX_KEPT_BODY}-byte limit per body>"
+
+
 class JournalEntry:
     """One exchange. Recorded raw, as cheaply as possible (the journal runs on every request
-    and most entries are never read): the time is kept as a datetime and the request headers
-    as the WSGI environ's; both become text when first read."""
+    and most entries are never read): the bodies as their bytes, the time as a datetime and
+    the request headers as the WSGI environ's; each becomes JSON or text when read, and is
+    masked every time it is read."""
 
     __slots__ = (
         "_environ",
@@ -44,15 +71,17 @@ class JournalEntry:
         "environment_id",
         "fault",
         "id",
-        "masked",
         "method",
         "nearest",
         "operation_id",
         "path",
         "query",
-        "request_body",
-        "response_body",
+        "request_bytes",
+        "request_size",
+        "response_bytes",
         "response_headers",
+        "response_size",
+        "secret_keys",
         "status",
         "violations",
     )
@@ -66,10 +95,10 @@ class JournalEntry:
         path: str,
         query: dict[str, str],
         environ: dict[str, Any],
-        request_body: Any,
+        request_bytes: bytes | None,
         status: int,
         response_headers: dict[str, str],
-        response_body: Any,
+        response_bytes: bytes | None,
         duration_ms: float,
         operation_id: str | None = None,
         environment_id: str | None = None,
@@ -86,17 +115,25 @@ class JournalEntry:
         # A copy of the environ's header entries (it may hold other keys; they are skipped).
         self._environ: dict[str, Any] | None = environ
         self._request_headers: dict[str, str] = {}
-        self.request_body = request_body
+        self.request_size = 0 if request_bytes is None else len(request_bytes)
+        self.response_size = 0 if response_bytes is None else len(response_bytes)
+        self.request_bytes = _kept(request_bytes)
+        self.response_bytes = _kept(response_bytes)
         self.status = status
         self.response_headers = response_headers
-        self.response_body = response_body
         self.duration_ms = duration_ms
         self.operation_id = operation_id
         self.environment_id = environment_id
         self.violations = violations or []
         self.fault = fault
         self.nearest = nearest or []
-        self.masked = False
+        self.secret_keys: frozenset[str] | None = None  # the journal's, set when recorded
+
+    @property
+    def cost(self) -> int:
+        """Roughly the bytes this entry holds."""
+        kept = len(self.request_bytes or b"") + len(self.response_bytes or b"")
+        return ENTRY_OVERHEAD + kept + len(self.path) + len(self.query) * 64
 
     @property
     def time(self) -> str:
@@ -106,13 +143,31 @@ class JournalEntry:
 
     @property
     def request_headers(self) -> dict[str, str]:
+        """The request's headers, secrets masked."""
         if self._environ is not None:
-            self._request_headers, self._environ = headers_of(self._environ), None
+            headers = headers_of(self._environ)
+            self._request_headers = mask_headers(headers.items(), keep_tail=4)
+            self._environ = None
         return self._request_headers
 
-    @request_headers.setter
-    def request_headers(self, headers: dict[str, str]) -> None:
-        self._request_headers, self._environ = headers, None
+    @property
+    def masked_response_headers(self) -> dict[str, str]:
+        return mask_headers(self.response_headers.items(), keep_tail=4)
+
+    @property
+    def request_body(self) -> Any:
+        """The request body as JSON (or text, when it was not JSON), secrets masked."""
+        return self._body(self.request_bytes, self.request_size)
+
+    @property
+    def response_body(self) -> Any:
+        """The answer's body as JSON, secrets masked."""
+        return self._body(self.response_bytes, self.response_size)
+
+    def _body(self, raw: bytes | None, size: int) -> Any:
+        if raw is None:
+            return truncation_marker(size) if size else None
+        return mask_body(parse_kept(raw), self.secret_keys)
 
     @property
     def matched(self) -> bool:
@@ -128,20 +183,37 @@ class JournalEntry:
             "request": {
                 "method": self.method,
                 "path": self.path,
-                "query": copy.deepcopy(self.query),
+                "query": dict(self.query),
                 "headers": dict(self.request_headers),
-                "body": copy.deepcopy(self.request_body),
+                "body": self.request_body,
             },
             "response": {
                 "status": self.status,
-                "headers": dict(self.response_headers),
-                "body": copy.deepcopy(self.response_body),
+                "headers": self.masked_response_headers,
+                "body": self.response_body,
             },
             "durationMs": round(self.duration_ms, 3),
             "violations": [asdict(violation) for violation in self.violations],
             "fault": self.fault,
             "nearest": list(self.nearest),
         }
+
+
+def _kept(raw: bytes | None) -> bytes | None:
+    if raw is None or len(raw) > MAX_KEPT_BODY:
+        return None
+    return keep_body(raw) if raw else None
+
+
+def parse_kept(raw: bytes) -> Any:
+    """Kept bytes as JSON; a body that was not JSON (a client's mistake) as its text."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        try:
+            return json.loads(raw)  # escaped lone surrogates, which orjson refuses
+        except (ValueError, RecursionError):
+            return raw.decode("utf-8", errors="replace")
 
 
 @dataclass(frozen=True)
@@ -169,15 +241,29 @@ class JournalFilter:
 
 
 class Journal:
-    def __init__(self, capacity: int, secret_keys: frozenset[str]) -> None:
+    """Newest entries up to `capacity` of them and `max_bytes` of memory, oldest dropped first."""
+
+    def __init__(
+        self,
+        capacity: int,
+        secret_keys: frozenset[str] | None = None,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> None:
         self.capacity = capacity
-        self._secret_keys = secret_keys
-        self._entries: deque[JournalEntry] = deque(maxlen=capacity)
+        self.max_bytes = max_bytes
+        self._secret_keys = secret_body_keys() if secret_keys is None else secret_keys
+        self._entries: deque[JournalEntry] = deque()
+        self._bytes = 0
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    @property
+    def bytes_held(self) -> int:
+        return self._bytes
 
     def next_id(self) -> int:
         return next(self._ids)
@@ -185,61 +271,27 @@ class Journal:
     def record(self, entry: JournalEntry) -> None:
         if self.capacity <= 0:
             return
-        # Secrets are masked when an entry is first read, not here: most entries are never read,
-        # and masking a long list answer cost more than answering it. The bodies and headers
-        # are the exchange's own, never changed after it, and nothing reads an entry except
-        # through entries().
+        entry.secret_keys = self._secret_keys
+        cost = entry.cost
         with self._lock:
             self._entries.append(entry)
+            self._bytes += cost
+            while self._entries and (
+                len(self._entries) > self.capacity or self._bytes > self.max_bytes
+            ):
+                self._bytes -= self._entries.popleft().cost
 
     def entries(self, where: JournalFilter | None = None) -> list[JournalEntry]:
-        """Newest first, every secret masked."""
+        """Newest first; every body and header an entry shows is masked when read."""
         with self._lock:
             snapshot = list(self._entries)
         where = where or JournalFilter()
-        chosen = [entry for entry in reversed(snapshot) if where.accepts(entry)]
-        for entry in chosen:
-            if not entry.masked:
-                self._mask(entry)
-        return chosen
-
-    def _mask(self, entry: JournalEntry) -> None:
-        entry.request_headers = mask_headers(entry.request_headers)
-        entry.response_headers = mask_headers(entry.response_headers)
-        entry.request_body = mask_secrets(entry.request_body, self._secret_keys)
-        entry.response_body = mask_secrets(entry.response_body, self._secret_keys)
-        entry.masked = True
+        return [entry for entry in reversed(snapshot) if where.accepts(entry)]
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-
-
-def mask_headers(headers: dict[str, str]) -> dict[str, str]:
-    masked = {}
-    for name, value in headers.items():
-        if name.lower() in ("authorization", "cookie", "x-mockserver-admin-token"):
-            scheme, _, secret = value.partition(" ")
-            value = f"{scheme} {MASK}{secret[-4:]}" if secret else MASK
-        masked[name] = value
-    return masked
-
-
-def mask_secrets(value: Any, secret_keys: frozenset[str]) -> Any:
-    """A copy of a JSON value with every secret credential key's value masked."""
-    if isinstance(value, dict):
-        return {key: _masked_item(key, item, secret_keys) for key, item in value.items()}
-    if isinstance(value, list):
-        return [mask_secrets(item, secret_keys) for item in value]
-    return value
-
-
-def _masked_item(key: str, item: Any, secret_keys: frozenset[str]) -> Any:
-    if key in secret_keys and item not in (None, ""):
-        return MASK
-    if key == CREDENTIALS_FIELD and item is not None and not isinstance(item, dict):
-        return MASK  # credentials that are not an object: a secret pasted in the wrong place
-    return mask_secrets(item, secret_keys)
+            self._bytes = 0
 
 
 def nearest_operations(

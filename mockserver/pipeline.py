@@ -196,8 +196,9 @@ class _Exchange:
         )
         if checking:
             status, payload = self._check_response(status, payload, headers)
-        self._journal(status, payload, headers)
-        return Answer(status, encode_json(payload), headers)
+        encoded = encode_json(payload)
+        self._journal(status, encoded, headers)
+        return Answer(status, encoded, headers)
 
     # ---- helpers -----------------------------------------------------------------------
 
@@ -236,14 +237,13 @@ class _Exchange:
         where = self.incoming.path_with_query
         return 500, error_body(crash, path=where, timestamp=now_iso(self.server))
 
-    def _journal(self, status: int, payload: Any, headers: dict[str, str]) -> None:
+    def _journal(self, status: int, encoded: bytes | None, headers: dict[str, str]) -> None:
         record_exchange(
             self.server,
             self.incoming,
             status=status,
             response_headers=headers,
-            response_body=payload,
-            request_body=self.body,
+            response_body=encoded,
             duration_ms=(time.perf_counter() - self.started) * 1000,
             operation_id=self.operation.operation_id,
             environment_id=self.environment_id,
@@ -315,12 +315,12 @@ def record_exchange(
     *,
     status: int,
     response_headers: dict[str, str],
-    response_body: Any,
-    request_body: Any = None,
+    response_body: bytes | None,
     duration_ms: float = 0.0,
     **details: Any,
 ) -> None:
-    """Put the current request and its answer in the journal."""
+    """Put the current request (its body as read, if it was) and its answer's bytes in the
+    journal."""
     journal = server.journal
     if journal.capacity <= 0:
         return
@@ -332,10 +332,10 @@ def record_exchange(
             path=incoming.path,
             query=dict(incoming.args) if incoming.query_string else {},
             environ=incoming.environ_snapshot(),
-            request_body=request_body,
+            request_bytes=incoming.body_read,
             status=status,
             response_headers=dict(response_headers),
-            response_body=response_body,
+            response_bytes=response_body,
             duration_ms=duration_ms,
             **details,
         )
@@ -366,15 +366,16 @@ def _not_implemented(server: MockServer, operation: Operation, incoming: Incomin
     )
     body = error_body(error, path=incoming.path_with_query, timestamp=now_iso(server))
     headers = {"Content-Type": JSON_CONTENT_TYPE}
+    encoded = encode_json(body)
     record_exchange(
         server,
         incoming,
         status=501,
         response_headers=headers,
-        response_body=body,
+        response_body=encoded,
         operation_id=operation.operation_id,
     )
-    return Answer(501, encode_json(body), headers)
+    return Answer(501, encoded, headers)
 
 
 def _check_scheme(server: MockServer, operation: Operation, caller: Caller) -> None:

@@ -64,7 +64,7 @@ class MockServer:
         self.rate_limiter = (
             RateLimiter(settings.rate_limit, self.clock) if settings.rate_limit else None
         )
-        self.journal = Journal(settings.journal_size, self.catalogue.secure_keys)
+        self.journal = Journal(settings.journal_size, max_bytes=settings.journal_max_bytes)
         self.seed = settings.seed
         self.faults = Faults(self.seed)
         self._isolated = 0

@@ -38,6 +38,8 @@ class Settings:
     idempotency_capacity: int = 10_000
     # How many exchanges the request journal keeps (oldest go first); 0 turns it off.
     journal_size: int = 1000
+    # ... and at most this many bytes of them (bodies as sent, plus a fixed cost per entry).
+    journal_max_bytes: int = 64 * 1024 * 1024
     # An API key the mock has not seen gets a new environment of its own instead of a 401.
     any_key: bool = False
     # At most this many environments (seeded, isolated and --any-key ones together), so a long

@@ -12,6 +12,7 @@ from mockserver.contract.messages import describe, field_path
 from mockserver.contract.operations import Operation, Pointer, ResponseContract
 from mockserver.contract.validators import SchemaValidator
 from mockserver.errors import FieldProblem, ValidationFailed
+from mockserver.secrets import scrub_message
 from mockserver.shared_documents import SharedList, is_lone_data, shared_payload
 
 
@@ -133,14 +134,16 @@ def _explained_violations(
     violations: list[str] = []
     if contract.validator is not None:
         for error in contract.validator.iter_errors(document):
-            violations.append(f"{_where(error.absolute_path)}: {error.message}")
+            message = scrub_message(error.message, error.absolute_path, error.instance)
+            violations.append(f"{_where(error.absolute_path)}: {message}")
     for pointer in contract.structure_pointers:
         for at, instance in _resolve_pointer(document, pointer):
             if structure_validator.is_valid(instance):
                 continue
             for error in structure_validator.explain(instance):
-                place = _where([*at, *error.absolute_path])
-                violations.append(f"{place}: {error.message} ({structure_name})")
+                path = [*at, *error.absolute_path]
+                message = scrub_message(error.message, path, error.instance)
+                violations.append(f"{_where(path)}: {message} ({structure_name})")
     return violations
 
 

@@ -3,18 +3,26 @@ each kept closed by a test here. The numbers are the findings' in the hardening 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
 import sys
+import tracemalloc
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from flask import Flask
 
 from mockserver.app import create_app
 from mockserver.cli import is_loopback
+from mockserver.contract.checks import response_violations
+from mockserver.journal import MAX_KEPT_BODY, Journal, JournalEntry, truncation_marker
+from mockserver.replay.secrets import SecretFilter
+from mockserver.secrets import SECRET_MASK
 from mockserver.settings import Settings
 
 TOKEN = "adm1n-t0ken-for-tests"
@@ -124,7 +132,11 @@ def test_verify_refuses_a_cassette_whose_header_would_split(
                 "interactions": [
                     {
                         "operationId": "IntegrationsController_listIntegrations",
-                        "request": {"method": "GET", "path": "/v1/integrations", "headers": headers},
+                        "request": {
+                            "method": "GET",
+                            "path": "/v1/integrations",
+                            "headers": headers,
+                        },
                         "response": {"status": 200, "body": {"data": []}},
                     }
                 ],
@@ -136,3 +148,150 @@ def test_verify_refuses_a_cassette_whose_header_would_split(
     assert "Traceback" not in run.stderr
     assert str(cassette) in run.stderr and "headers" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
+
+
+# ---- 7. the journal is bounded in bytes, keeps bodies once ---------------------------------
+
+
+def big_list_body(items: int) -> bytes:
+    wide = [
+        {"_id": f"{n:024x}", "name": "x" * 200, "credentials": {"apiKey": "SG.s"}}
+        for n in range(items)
+    ]
+    return orjson.dumps({"data": wide})
+
+
+def journal_entry(journal: Journal, body: bytes) -> JournalEntry:
+    return JournalEntry(
+        id=journal.next_id(),
+        moment=datetime(2026, 12, 1, tzinfo=UTC),
+        method="GET",
+        path="/v1/integrations",
+        query={},
+        environ={"HTTP_AUTHORIZATION": "ApiKey 0123456789abcdef"},
+        request_bytes=None,
+        status=200,
+        response_headers={"Content-Type": "application/json"},
+        response_bytes=body,
+        duration_ms=1.0,
+        operation_id="IntegrationsController_listIntegrations",
+    )
+
+
+def test_the_journal_holds_no_more_bytes_than_its_bound() -> None:
+    journal = Journal(1000, max_bytes=2 * 1024 * 1024)
+    body = big_list_body(1500)  # about 400 kB
+    for _ in range(40):
+        journal.record(journal_entry(journal, body))
+    assert journal.bytes_held <= 2 * 1024 * 1024
+    assert 1 <= len(journal) <= 6
+    assert journal.entries()[0].id == 40  # the newest stay
+
+
+def test_a_body_over_the_limit_is_kept_as_a_marker() -> None:
+    journal = Journal(10)
+    huge = big_list_body(5000)
+    assert len(huge) > MAX_KEPT_BODY
+    journal.record(journal_entry(journal, huge))
+    shown = journal.entries()[0].to_json()["response"]["body"]
+    assert shown == truncation_marker(len(huge))
+    assert journal.bytes_held < 10_000
+
+
+def test_reading_the_journal_keeps_no_copies_of_its_bodies() -> None:
+    journal = Journal(100)
+    for _ in range(20):
+        journal.record(journal_entry(journal, big_list_body(1000)))
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(2):
+            shown = [entry.to_json() for entry in journal.entries()]
+            assert shown[0]["response"]["body"]["data"][0]["credentials"]["apiKey"] == "********"
+            del shown
+        gc.collect()
+        retained = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert retained < 256 * 1024, retained
+
+
+def test_served_list_answers_keep_the_journal_within_its_bound() -> None:
+    app = fresh(journal_max_bytes=1024 * 1024)
+    client = app.test_client()
+    server = app.extensions["mockserver"]
+    key = server.organizations[0].environments
+    development = next(iter(key.values()))
+    headers = {"Authorization": f"ApiKey {development.api_key}"}
+    for n in range(300):
+        created = client.post(
+            "/v1/integrations",
+            json={"providerId": "sendgrid", "channel": "email", "name": "n" * 150 + str(n)},
+            headers=headers,
+        )
+        assert created.status_code == 201
+    for _ in range(30):
+        assert client.get("/v1/integrations", headers=headers).status_code == 200
+        client.get("/__mock/requests")
+    assert server.journal.bytes_held <= 1024 * 1024
+
+
+# ---- 8. the inbound webhook signing key is a secret everywhere -----------------------------
+
+SIGNING_SECRET = "whsec_inbound_0123456789abcdefghij"
+
+
+def test_the_signing_key_never_reaches_the_journal_or_the_inspector() -> None:
+    app = fresh()
+    client = app.test_client()
+    organization = app.extensions["mockserver"].organizations[0]
+    session = {"Authorization": f"Bearer {organization.dashboard_token}"}
+    created = client.post(
+        "/v1/integrations",
+        json={
+            "providerId": "sendgrid",
+            "channel": "email",
+            "configurations": {
+                "inboundWebhookEnabled": True,
+                "inboundWebhookSigningKey": SIGNING_SECRET,
+            },
+        },
+        headers=session,
+    )
+    assert created.status_code == 201
+    # The dashboard is shown it, as Novu shows it; nothing that keeps the exchange is.
+    assert SIGNING_SECRET in created.get_data(as_text=True)
+    journal = client.get("/__mock/requests").get_data(as_text=True)
+    assert "inboundWebhookSigningKey" in journal
+    assert SIGNING_SECRET not in journal
+    assert SIGNING_SECRET not in client.get("/__mock/").get_data(as_text=True)
+
+
+def test_the_recorder_masks_the_signing_key() -> None:
+    recorded = SecretFilter().filter_body(
+        {"data": {"configurations": {"inboundWebhookSigningKey": SIGNING_SECRET}}}
+    )
+    assert recorded["data"]["configurations"]["inboundWebhookSigningKey"] == SECRET_MASK
+
+
+def test_a_violation_report_never_repeats_a_secret_value() -> None:
+    server = fresh().extensions["mockserver"]
+    operation = server.operations["IntegrationsController_createIntegration"]
+    wire = next(iter(server.store._integrations.values())).to_wire(
+        reveal_credentials=True, include_virtual_id=True
+    )
+    wire["credentials"] = {"apiKey": 987654321987}
+    wire["configurations"] = {"inboundWebhookSigningKey": 123456789123}
+    found = response_violations(
+        operation,
+        status=201,
+        headers={"Content-Type": "application/json"},
+        body={"data": wire},
+        structure_validator=server.contract.structure_validator,
+        structure_name=server.contract.structure.name,
+    )
+    assert found, "the broken answer must be reported"
+    report = "\n".join(found)
+    assert "987654321987" not in report and "123456789123" not in report
+    assert SECRET_MASK in report

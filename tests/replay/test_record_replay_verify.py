@@ -21,7 +21,7 @@ from novu_py.utils import BackoffStrategy, RetryConfig
 
 from mockserver.contract import load_contract
 from mockserver.replay.cassette import load_cassette
-from mockserver.replay.secrets import SECRET_BODY_KEYS
+from mockserver.secrets import secret_body_keys
 from tests.live import LiveServer, live_command, live_server
 
 pytestmark = pytest.mark.live
@@ -122,7 +122,7 @@ def recording(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             value
             for integration in clear
             for key, value in integration["credentials"].items()
-            if key in SECRET_BODY_KEYS and isinstance(value, str) and value
+            if key in secret_body_keys() and isinstance(value, str) and value
         ]
         keys = [upstream.development_key, upstream.production_key, upstream.dashboard_token]
     return {

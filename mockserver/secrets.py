@@ -1,0 +1,105 @@
+"""What is secret, in one place: the journal, the recorder, error bodies, logs and the inspector
+all mask with these rules, so a secret Novu hides from one reader is hidden from every one.
+
+Novu hides from API-key callers every credential (`credentials: {}`) and the inbound webhook
+signing key in `configurations` (`utils/sanitize-integration-response.ts` in novuhq/novu).
+Everything that keeps or shows an exchange masks the credential keys Novu encrypts
+(`secureCredentials`, in the provider catalogue) and that signing key, wherever they appear.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
+
+SECRET_MASK = "********"
+CREDENTIALS_FIELD = "credentials"
+SIGNING_KEY = "inboundWebhookSigningKey"
+# Headers that carry a secret: the caller's key or token, a session, the admin token.
+SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-mockserver-admin-token"})
+
+
+@functools.cache
+def secret_body_keys() -> frozenset[str]:
+    """Body keys whose values are secret at any depth: the catalogue's secure credential keys
+    and the inbound webhook signing key."""
+    from mockserver.catalogue import load_catalogue
+
+    return load_catalogue().secure_keys | {SIGNING_KEY}
+
+
+def mask_header_value(value: str, *, keep_tail: int = 0) -> str:
+    """`ApiKey ********`: the scheme stays readable; `keep_tail` characters of the secret
+    may stay too, so a person can tell two keys apart (the journal keeps four)."""
+    scheme, _, secret = value.partition(" ")
+    if not secret:
+        return SECRET_MASK
+    tail = secret[-keep_tail:] if keep_tail and len(secret) > 2 * keep_tail else ""
+    return f"{scheme} {SECRET_MASK}{tail}"
+
+
+def mask_headers(
+    headers: Iterable[tuple[str, str]],
+    *,
+    secret_names: Collection[str] = SECRET_HEADERS,
+    keep_tail: int = 0,
+) -> dict[str, str]:
+    return {
+        name: mask_header_value(value, keep_tail=keep_tail)
+        if name.lower() in secret_names
+        else value
+        for name, value in headers
+    }
+
+
+def mask_body(value: Any, keys: Collection[str] | None = None) -> Any:
+    """A copy of a JSON value with every secret key's value masked, at any depth.
+
+    A secret's shape is kept (a webhook provider's `headers` is a list of {key, value}), so a
+    masked answer still fits the spec; `credentials` that are not an object are masked whole
+    (a secret pasted in the wrong place)."""
+    secret = secret_body_keys() if keys is None else keys
+    return _masked(value, secret)
+
+
+def _masked(value: Any, keys: Collection[str]) -> Any:
+    if isinstance(value, dict):
+        return {key: _masked_item(key, item, keys) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_masked(item, keys) for item in value]
+    return value
+
+
+def _masked_item(key: str, item: Any, keys: Collection[str]) -> Any:
+    if key in keys:
+        return mask_leaves(item)
+    if key == CREDENTIALS_FIELD and item is not None and not isinstance(item, dict):
+        return SECRET_MASK
+    return _masked(item, keys)
+
+
+def mask_leaves(value: Any) -> Any:
+    """Every string and number inside a secret masked; empty values, booleans and the shape
+    kept."""
+    if isinstance(value, dict):
+        return {key: mask_leaves(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [mask_leaves(item) for item in value]
+    if value in (None, "") or isinstance(value, bool):
+        return value
+    return SECRET_MASK
+
+
+def is_secret_path(path: Sequence[Any], keys: Collection[str] | None = None) -> bool:
+    """Whether a place in a document (a JSON path's parts) is, or is inside, a secret."""
+    secret = secret_body_keys() if keys is None else keys
+    return any(part == CREDENTIALS_FIELD or part in secret for part in path)
+
+
+def scrub_message(message: str, path: Sequence[Any], instance: Any) -> str:
+    """A validator's sentence about the value at `path`, without the value when it is secret
+    (jsonschema words its failures as `'<value>' is not of type ...`)."""
+    if not is_secret_path(path) or instance in (None, "") or isinstance(instance, bool):
+        return message
+    return message.replace(repr(instance), repr(SECRET_MASK))
