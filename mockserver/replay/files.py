@@ -11,6 +11,9 @@ from jsonschema import Draft202012Validator
 from mockserver.contract import DocumentError
 from mockserver.contract.documents import load_document
 
+# Cassettes and datasets larger than this are refused before they are read (the README says so).
+MAX_FILE_BYTES = 32 * 1024 * 1024
+
 
 def load_versioned(
     path: Path,
@@ -27,7 +30,7 @@ def load_versioned(
     misfit names the place in the file as `where` words a path."""
     noun = kind.removeprefix("mockserver-")
     try:
-        raw = load_document(path)
+        raw = load_document(path, max_bytes=MAX_FILE_BYTES, untrusted=True)
     except DocumentError as exc:
         raise error(str(exc)) from exc
     if raw.get("kind") != kind:

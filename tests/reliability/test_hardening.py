@@ -19,7 +19,9 @@ from flask import Flask
 
 from mockserver.app import create_app
 from mockserver.cli import is_loopback
+from mockserver.contract import DocumentError
 from mockserver.contract.checks import response_violations
+from mockserver.contract.documents import load_document
 from mockserver.journal import MAX_KEPT_BODY, Journal, JournalEntry, truncation_marker
 from mockserver.replay.secrets import SecretFilter
 from mockserver.secrets import SECRET_MASK
@@ -295,3 +297,52 @@ def test_a_violation_report_never_repeats_a_secret_value() -> None:
     report = "\n".join(found)
     assert "987654321987" not in report and "123456789123" not in report
     assert SECRET_MASK in report
+
+
+# ---- 6. YAML alias bombs and oversized or deep documents are refused -----------------------
+
+
+def alias_bomb(kind: str, top: str) -> str:
+    levels = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for n in range(1, 9):
+        levels.append(f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]")
+    return "\n".join([f"kind: {kind}", "version: 1", *levels, f"{top}: [*a8]", ""])
+
+
+def test_replay_refuses_a_cassette_with_aliases(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(alias_bomb("mockserver-cassette", "interactions"))
+    run = run_cli("replay", str(bomb), "--port", "0")
+    assert run.returncode == 2
+    assert "aliases" in run.stderr and str(bomb) in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_serve_refuses_a_dataset_with_aliases(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(alias_bomb("mockserver-dataset", "organizations"))
+    run = run_cli("serve", "--fixtures", str(bomb), "--port", "0")
+    assert run.returncode == 2
+    assert "aliases" in run.stderr
+    assert "listening" not in run.stdout
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_a_deeply_nested_dataset_is_refused(tmp_path: Path, suffix: str) -> None:
+    deep = tmp_path / f"deep{suffix}"
+    nested = "[" * 100_000 + "]" * 100_000
+    deep.write_text(
+        '{"kind": "mockserver-dataset", "version": 1, "organizations": ' + nested + "}"
+        if suffix == ".json"
+        else f"kind: mockserver-dataset\nversion: 1\norganizations: {nested}\n"
+    )
+    run = run_cli("serve", "--fixtures", str(deep), "--port", "0")
+    assert run.returncode == 2
+    assert "nested" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_an_oversized_document_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    large = tmp_path / "large.yaml"
+    large.write_text("kind: mockserver-cassette\n" + "#" * 5000 + "\n")
+    with pytest.raises(DocumentError, match="over the limit of 4096 bytes"):
+        load_document(large, max_bytes=4096, untrusted=True)
