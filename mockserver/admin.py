@@ -12,22 +12,29 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
+from mockserver.contract.documents import MAX_NESTING, nested_deeper_than
 from mockserver.encoding import JSON_CONTENT_TYPE, encode_json
 from mockserver.errors import NovuError
 from mockserver.faults import FaultError
 from mockserver.journal import JournalFilter
 from mockserver.pipeline import current_server
 from mockserver.seed import DEFAULT_SEED
-from mockserver.snapshot import SnapshotError, export_state, import_state
+from mockserver.snapshot import SnapshotError, export_state
 
 admin = Blueprint("mockserver_admin", __name__, url_prefix="/__mock")
 
 
+# The largest body an admin call takes (a state document of ~25,000 integrations); the README
+# says so. Larger ones are refused with 413 before they are read.
+MAX_ADMIN_BODY = 32 * 1024 * 1024
+
+
 class AdminError(Exception):
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.problems = problems
 
 
 def _json(payload: Any, status: int = 200) -> Response:
@@ -36,9 +43,14 @@ def _json(payload: Any, status: int = 200) -> Response:
 
 @admin.app_errorhandler(AdminError)
 def _admin_error(error: AdminError) -> Response:
-    return _json(
-        {"statusCode": error.status, "path": request.path, "message": error.message}, error.status
-    )
+    body: dict[str, Any] = {
+        "statusCode": error.status,
+        "path": request.path,
+        "message": error.message,
+    }
+    if error.problems is not None:
+        body["problems"] = error.problems
+    return _json(body, error.status)
 
 
 ADMIN_PREFIX = "/__mock"
@@ -68,13 +80,27 @@ def require_admin_token() -> None:
 
 
 def _body() -> Any:
-    raw = request.get_data(cache=True)
+    length = request.content_length
+    if length is not None and length > MAX_ADMIN_BODY:
+        raise AdminError(413, f"the body is over the admin API's limit of {MAX_ADMIN_BODY} bytes")
+    raw = request.stream.read(MAX_ADMIN_BODY + 1)
+    if len(raw) > MAX_ADMIN_BODY:
+        raise AdminError(413, f"the body is over the admin API's limit of {MAX_ADMIN_BODY} bytes")
     if not raw.strip():
         return {}
     try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        parsed = json.loads(raw, parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
         raise AdminError(400, f"the body is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise AdminError(400, f"the body is nested more than {MAX_NESTING} levels deep") from exc
+    if nested_deeper_than(parsed, MAX_NESTING):
+        raise AdminError(400, f"the body is nested more than {MAX_NESTING} levels deep")
+    return parsed
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def _object_body() -> dict[str, Any]:
@@ -192,12 +218,13 @@ def put_state() -> Response:
     server = current_server()
     document = _object_body()
     seed = document.pop("seed", server.seed)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise AdminError(400, "seed must be a whole number")
     try:
-        import_state(server.store, document)
+        server.import_state(document)
     except SnapshotError as exc:
-        raise AdminError(400, str(exc)) from exc
-    if isinstance(seed, int) and not isinstance(seed, bool):
-        server.seed = seed
+        raise AdminError(400, str(exc), exc.problems) from exc
+    server.seed = seed
     return _json({"imported": True})
 
 

@@ -38,7 +38,6 @@ from mockserver.journal import JournalEntry, JournalFilter
 from mockserver.seed import DEFAULT_SEED
 from mockserver.server import MockServer
 from mockserver.settings import Settings, ValidationMode
-from mockserver.snapshot import import_state
 
 MARKER = "novu_mock"
 CASSETTE_MARKER = "novu_cassette"
@@ -255,7 +254,7 @@ def _prepare(app: Flask, config: MockConfig, item: pytest.Item, expect: bool) ->
     server: MockServer = app.extensions["mockserver"]
     server.reset()
     if config.fixtures:
-        import_state(server.store, load_document(Path(config.fixtures)))
+        server.import_state(load_document(Path(config.fixtures), untrusted=True))
         organization = server.organizations[0]
         environment = next(iter(organization.environments.values()))
     else:

@@ -7,16 +7,18 @@ so any number of servers can live in one process (tests, the pytest plugin, xdis
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mockserver.catalogue import Catalogue, load_catalogue
 from mockserver.clock import Clock
 from mockserver.contract import Contract, load_contract
+from mockserver.contract.checks import response_violations
 from mockserver.contract.operations import Operation, SecurityScheme
 from mockserver.errors import NovuError
 from mockserver.faults import Faults
 from mockserver.idempotency import IdempotencyStore
 from mockserver.integrations.backend import IntegrationsBackend
+from mockserver.integrations.models import Integration
 from mockserver.integrations.routes import HANDLERS
 from mockserver.journal import Journal
 from mockserver.ratelimit import RateLimiter
@@ -153,6 +155,33 @@ class MockServer:
             if existing is not None:
                 return existing
             return self.isolated_environment(f"key:{api_key}", api_key=api_key)
+
+    def import_state(self, document: Any) -> None:
+        """Replace the whole state with an exported document, checked whole first; raises
+        SnapshotError, naming each problem, and changes nothing when it is refused."""
+        from mockserver.snapshot import import_state
+
+        import_state(
+            self.store,
+            document,
+            catalogue=self.catalogue,
+            check_object=self.integration_violations,
+        )
+
+    def integration_violations(self, integration: Integration) -> list[str]:
+        """How an integration, as a dashboard caller would be answered it, breaks the spec or
+        the structure document (nothing when the spec has no create operation)."""
+        create = self.contract.operations.get(_CREATE)
+        if create is None:
+            return []
+        return response_violations(
+            create,
+            status=201,
+            headers={"Content-Type": "application/json"},
+            body={"data": integration.to_wire(reveal_credentials=True, include_virtual_id=True)},
+            structure_validator=self.contract.structure_validator,
+            structure_name=self.contract.structure.name,
+        )
 
     @property
     def organizations(self) -> list[Organization]:

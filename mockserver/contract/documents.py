@@ -47,7 +47,7 @@ def load_document(
     try:
         if text.lstrip().startswith("{"):
             data = json.loads(text)
-            if untrusted and _deeper_than(data, MAX_NESTING):
+            if untrusted and nested_deeper_than(data, MAX_NESTING):
                 raise DocumentError(f"{path}: nested more than {MAX_NESTING} levels deep")
         else:
             if untrusted:
@@ -80,7 +80,8 @@ def _refuse_aliases_and_depth(path: Path, text: str) -> None:
             depth -= 1
 
 
-def _deeper_than(value: Any, limit: int) -> bool:
+def nested_deeper_than(value: Any, limit: int) -> bool:
+    """Whether a parsed JSON value has containers more than `limit` levels deep."""
     pending: list[tuple[Any, int]] = [(value, 0)]
     while pending:
         node, depth = pending.pop()

@@ -17,12 +17,14 @@ import orjson
 import pytest
 from flask import Flask
 
+from mockserver.admin import MAX_ADMIN_BODY
 from mockserver.app import create_app
 from mockserver.cli import is_loopback
-from mockserver.contract import DocumentError
+from mockserver.contract import DocumentError, load_contract
 from mockserver.contract.checks import response_violations
 from mockserver.contract.documents import load_document
 from mockserver.journal import MAX_KEPT_BODY, Journal, JournalEntry, truncation_marker
+from mockserver.replay.dataset import DatasetError, load_dataset
 from mockserver.replay.secrets import SecretFilter
 from mockserver.secrets import SECRET_MASK
 from mockserver.settings import Settings
@@ -346,3 +348,195 @@ def test_an_oversized_document_is_refused_before_it_is_read(tmp_path: Path) -> N
     large.write_text("kind: mockserver-cassette\n" + "#" * 5000 + "\n")
     with pytest.raises(DocumentError, match="over the limit of 4096 bytes"):
         load_document(large, max_bytes=4096, untrusted=True)
+
+
+# ---- 5. a state import is checked whole before anything changes ----------------------------
+
+
+def first_live(document: dict[str, Any], channel: str) -> dict[str, Any]:
+    integrations = document["organizations"][0]["environments"][0]["integrations"]
+    return next(i for i in integrations if i.get("channel") == channel and not i["deleted"])
+
+
+def corrupt_timestamp(document: dict[str, Any]) -> str:
+    first_live(document, "email")["createdAt"] = "0001-01-01T00:00:00.000Z"
+    return "createdAt"
+
+
+def corrupt_naive_timestamp(document: dict[str, Any]) -> str:
+    first_live(document, "email")["updatedAt"] = "2026-01-01T00:00:00"
+    return "updatedAt"
+
+
+def duplicate_organization(document: dict[str, Any]) -> str:
+    copy_of = json.loads(json.dumps(document["organizations"][0]))
+    copy_of["dashboardToken"] = "another-token-123"
+    for environment in copy_of["environments"]:
+        environment["apiKey"] += "x"
+        environment["_id"] = environment["_id"][:-1] + (
+            "0" if environment["_id"][-1] != "0" else "1"
+        )
+        environment["integrations"] = []
+    document["organizations"].append(copy_of)
+    return "organization id"
+
+
+def duplicate_environment(document: dict[str, Any]) -> str:
+    environments = document["organizations"][0]["environments"]
+    environments[1]["_id"] = environments[0]["_id"]
+    return "environment id"
+
+
+def duplicate_integration(document: dict[str, Any]) -> str:
+    environments = document["organizations"][0]["environments"]
+    environments[1]["integrations"][0]["_id"] = environments[0]["integrations"][0]["_id"]
+    return "integration id"
+
+
+def two_primaries(document: dict[str, Any]) -> str:
+    integrations = document["organizations"][0]["environments"][0]["integrations"]
+    emails = [i for i in integrations if i.get("channel") == "email" and not i["deleted"]]
+    for integration in emails[:2]:
+        integration["primary"] = True
+        integration["active"] = True
+    return "already has a primary email integration"
+
+
+def no_environment(document: dict[str, Any]) -> str:
+    document["organizations"][0]["environments"] = []
+    return "environments"
+
+
+def unknown_provider(document: dict[str, Any]) -> str:
+    first_live(document, "email")["providerId"] = "carrier-pigeon"
+    return "unknown providerId"
+
+
+def wrong_channel(document: dict[str, Any]) -> str:
+    first_live(document, "email")["channel"] = "sms"
+    return "is not"
+
+
+def number_credentials(document: dict[str, Any]) -> str:
+    first_live(document, "email")["credentials"] = {"apiKey": 12345}
+    return "credentials"
+
+
+def shared_api_key(document: dict[str, Any]) -> str:
+    environments = document["organizations"][0]["environments"]
+    environments[1]["apiKey"] = environments[0]["apiKey"]
+    return "API key"
+
+
+CORRUPTIONS = [
+    corrupt_timestamp,
+    corrupt_naive_timestamp,
+    duplicate_organization,
+    duplicate_environment,
+    duplicate_integration,
+    two_primaries,
+    no_environment,
+    unknown_provider,
+    wrong_channel,
+    number_credentials,
+    shared_api_key,
+]
+
+
+@pytest.fixture(scope="module")
+def state_app() -> Flask:
+    return fresh()
+
+
+@pytest.mark.parametrize("corrupt", CORRUPTIONS, ids=lambda f: f.__name__)
+def test_a_corrupt_state_document_is_refused_whole(state_app: Flask, corrupt: Any) -> None:
+    client = state_app.test_client()
+    client.post("/__mock/reset")
+    before = client.get("/__mock/state").data
+    document = json.loads(before)
+    expected = corrupt(document)
+    answer = client.put("/__mock/state", json=document)
+    assert answer.status_code == 400, answer.get_data(as_text=True)
+    body = answer.get_json()
+    assert expected in body["message"], body["message"]
+    assert body["problems"], body
+    assert client.get("/__mock/state").data == before
+    key = json.loads(before)["organizations"][0]["environments"][0]["apiKey"]
+    listed = client.get("/v1/integrations", headers={"Authorization": f"ApiKey {key}"})
+    assert listed.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        (b'{"version": 1, "organizations": [], "x": Infinity}', "not valid JSON"),
+        (b'{"version": 1, "organizations": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested"),
+        (b'{"version": 1, "organizations": ' + b"[" * 150 + b"]" * 150 + b"}", "nested"),
+    ],
+    ids=["Infinity", "100,000 deep", "150 deep"],
+)
+def test_an_admin_body_that_is_not_plain_json_is_refused(
+    state_app: Flask, raw: bytes, expected: str
+) -> None:
+    client = state_app.test_client()
+    before = client.get("/__mock/state").data
+    answer = client.put("/__mock/state", data=raw, content_type="application/json")
+    assert answer.status_code == 400
+    assert expected in answer.get_json()["message"]
+    assert client.get("/__mock/state").data == before
+
+
+def test_counter_infinity_in_the_ids_state_is_refused(state_app: Flask) -> None:
+    client = state_app.test_client()
+    document = json.loads(client.get("/__mock/state").data)
+    document["organizations"][0]["environments"][0]["ids"]["counter"] = 2**40
+    answer = client.put("/__mock/state", json=document)
+    assert answer.status_code == 400
+    assert "counter" in answer.get_json()["message"]
+
+
+def test_an_admin_body_over_the_limit_is_413(state_app: Flask) -> None:
+    client = state_app.test_client()
+    answer = client.put(
+        "/__mock/state",
+        data=b" " * (MAX_ADMIN_BODY + 10),
+        content_type="application/json",
+    )
+    assert answer.status_code == 413
+
+
+def test_a_clean_export_still_imports(state_app: Flask) -> None:
+    client = state_app.test_client()
+    exported = client.get("/__mock/state").data
+    assert (
+        client.put("/__mock/state", data=exported, content_type="application/json").status_code
+        == 200
+    )
+    assert client.get("/__mock/state").data == exported
+
+
+@pytest.mark.parametrize(
+    "organizations,expected",
+    [
+        (
+            [
+                {"name": "A", "dashboardToken": "same-token-1", "environments": []},
+                {"name": "B", "dashboardToken": "same-token-1", "environments": []},
+            ],
+            "dashboard token is used by two organizations",
+        ),
+        (
+            [{"name": "A", "environments": []}, {"name": "A", "environments": []}],
+            "two organizations are named 'A'",
+        ),
+    ],
+)
+def test_a_dataset_that_would_collide_is_refused(
+    tmp_path: Path, organizations: list[dict[str, Any]], expected: str
+) -> None:
+    dataset = tmp_path / "dataset.json"
+    dataset.write_text(
+        json.dumps({"kind": "mockserver-dataset", "version": 1, "organizations": organizations})
+    )
+    with pytest.raises(DatasetError, match=expected):
+        load_dataset(dataset, load_contract())
