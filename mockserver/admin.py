@@ -151,12 +151,7 @@ def create_environment() -> Response:
     if api_key is not None and (not isinstance(api_key, str) or not api_key.strip()):
         raise AdminError(400, "apiKey must be a non-empty string")
     with server.store.lock:
-        if api_key and server.store.environment_for_key(api_key) is not None:
-            raise AdminError(409, "an environment already has that API key")
-        if label and any(
-            e.seed_label == label for o in server.organizations for e in o.environments.values()
-        ):
-            raise AdminError(409, f"an environment already has the label {label!r}")
+        # A label or key already in use is the server's Conflict (409); nothing is replaced.
         try:
             environment = server.isolated_environment(label, api_key=api_key)
         except NovuError as exc:

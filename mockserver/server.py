@@ -14,7 +14,7 @@ from mockserver.clock import Clock
 from mockserver.contract import Contract, load_contract
 from mockserver.contract.checks import response_violations
 from mockserver.contract.operations import Operation, SecurityScheme
-from mockserver.errors import NovuError
+from mockserver.errors import Conflict, NovuError
 from mockserver.faults import Faults
 from mockserver.idempotency import IdempotencyStore
 from mockserver.integrations.backend import IntegrationsBackend
@@ -118,6 +118,9 @@ class MockServer:
         """A new organization with one environment of its own, made from (seed, label) only.
 
         Nothing else can see or touch it, so tests and CI jobs sharing one server never collide.
+        A label names exactly one environment: one already in use is refused (Conflict), and
+        with no label the next free `isolated-N` is taken. Ids, keys and tokens come from the
+        label, so distinct labels never share them (the store refuses any that would).
         """
         with self.store.lock:
             count = sum(len(o.environments) for o in self.store.organizations.values())
@@ -128,11 +131,27 @@ class MockServer:
                     "(max_environments); reset it (POST /__mock/reset) to make room",
                 )
             if label is None:
-                self._isolated += 1
-                label = f"isolated-{self._isolated}"
+                label = self._free_label("isolated-", self._isolated + 1)
+                self._isolated = int(label.rsplit("-", 1)[1])
+            elif label in self._labels():
+                raise Conflict(f"an environment already has the label {label!r}")
+            if api_key is not None and self.store.environment_for_key(api_key) is not None:
+                raise Conflict("an environment already has that API key")
             organization = new_organization(self.seed, label=f"org:{label}")
             self.store.add_organization(organization)
             return self._seed_environment(organization, label, "Development", api_key)
+
+    def _labels(self) -> set[str | None]:
+        return {
+            e.seed_label for o in self.store.organizations.values() for e in o.environments.values()
+        }
+
+    def _free_label(self, prefix: str, start: int) -> str:
+        taken = self._labels()
+        number = start
+        while f"{prefix}{number}" in taken:
+            number += 1
+        return f"{prefix}{number}"
 
     def _seed_environment(
         self, organization: Organization, label: str, name: str, api_key: str | None
@@ -154,7 +173,12 @@ class MockServer:
             existing = self.store.environment_for_key(api_key)
             if existing is not None:
                 return existing
-            return self.isolated_environment(f"key:{api_key}", api_key=api_key)
+            # The same key gets the same data on every server; should an admin call already
+            # have taken the label `key:<apiKey>`, the key takes the next free one instead.
+            label = f"key:{api_key}"
+            if label in self._labels():
+                label = self._free_label(f"{label}#", 2)
+            return self.isolated_environment(label, api_key=api_key)
 
     def import_state(self, document: Any) -> None:
         """Replace the whole state with an exported document, checked whole first; raises

@@ -47,6 +47,10 @@ class Organization:
     environments: dict[str, Environment] = field(default_factory=dict)
 
 
+class StoreConflict(ValueError):
+    """An id, key or token the store already holds: adding it would overwrite what exists."""
+
+
 class Store:
     def __init__(self) -> None:
         self.lock = threading.RLock()
@@ -57,6 +61,12 @@ class Store:
 
     def add_organization(self, organization: Organization) -> None:
         with self.lock:
+            if organization.id in self.organizations:
+                raise StoreConflict(f"organization {organization.id} already exists")
+            if organization.dashboard_token in self._by_token:
+                raise StoreConflict("another organization already has that dashboard token")
+            for environment in organization.environments.values():
+                self._refuse_existing(environment)
             # Its environments are added below, each noted as a change; nothing else is listed.
             self.organizations[organization.id] = organization
             self._by_token[organization.dashboard_token] = organization
@@ -65,12 +75,20 @@ class Store:
 
     def add_environment(self, environment: Environment) -> None:
         with self.lock:
-            StateChanges.note()
             organization = self.organizations[environment.organization_id]
+            if organization.environments.get(environment.id) is not environment:
+                self._refuse_existing(environment)
+            StateChanges.note()
             organization.environments[environment.id] = environment
             self._by_api_key[environment.api_key] = environment
             for integration in environment.integrations.values():
                 self._integrations[integration.id] = integration
+
+    def _refuse_existing(self, environment: Environment) -> None:
+        if any(environment.id in o.environments for o in self.organizations.values()):
+            raise StoreConflict(f"environment {environment.id} already exists")
+        if environment.api_key in self._by_api_key:
+            raise StoreConflict("another environment already has that API key")
 
     def environment_for_key(self, api_key: str) -> Environment | None:
         return self._by_api_key.get(api_key)

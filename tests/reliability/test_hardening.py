@@ -3,6 +3,7 @@ each kept closed by a test here. The numbers are the findings' in the hardening 
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import os
@@ -28,6 +29,7 @@ from mockserver.replay.dataset import DatasetError, load_dataset
 from mockserver.replay.secrets import SecretFilter
 from mockserver.secrets import SECRET_MASK
 from mockserver.settings import Settings
+from mockserver.store import StoreConflict
 
 TOKEN = "adm1n-t0ken-for-tests"
 
@@ -540,3 +542,71 @@ def test_a_dataset_that_would_collide_is_refused(
     )
     with pytest.raises(DatasetError, match=expected):
         load_dataset(dataset, load_contract())
+
+
+# ---- 4. environments never share ids or keys, and none is overwritten ----------------------
+
+
+def test_an_unlabelled_environment_skips_a_label_already_taken() -> None:
+    client = fresh().test_client()
+    first = client.post("/__mock/environments", json={"label": "isolated-1"})
+    assert first.status_code == 201
+    first_key = first.get_json()["apiKey"]
+    made = client.post(
+        "/v1/integrations",
+        json={"providerId": "sendgrid", "channel": "email", "identifier": "kept"},
+        headers={"Authorization": f"ApiKey {first_key}"},
+    )
+    assert made.status_code == 201
+    second = client.post("/__mock/environments", json={})
+    assert second.status_code == 201
+    assert second.get_json()["_id"] != first.get_json()["_id"]
+    assert second.get_json()["apiKey"] != first_key
+    assert second.get_json()["label"] == "isolated-2"
+    listed = client.get("/v1/integrations", headers={"Authorization": f"ApiKey {first_key}"})
+    assert "kept" in {i["identifier"] for i in listed.get_json()["data"]}
+
+
+def test_a_label_in_use_is_409_and_changes_nothing() -> None:
+    client = fresh().test_client()
+    assert client.post("/__mock/environments", json={"label": "ci"}).status_code == 201
+    before = client.get("/__mock/state").data
+    again = client.post("/__mock/environments", json={"label": "ci"})
+    assert again.status_code == 409
+    assert client.get("/__mock/state").data == before
+
+
+def test_any_key_never_lands_on_an_environment_an_admin_label_made() -> None:
+    app = fresh(any_key=True)
+    client = app.test_client()
+    made = client.post("/__mock/environments", json={"label": "key:ci-job-key"})
+    assert made.status_code == 201
+    admin_key = made.get_json()["apiKey"]
+    created = client.post(
+        "/v1/integrations",
+        json={"providerId": "ses", "channel": "email", "identifier": "admins"},
+        headers={"Authorization": f"ApiKey {admin_key}"},
+    )
+    assert created.status_code == 201
+    caller = client.get("/v1/integrations", headers={"Authorization": "ApiKey ci-job-key"})
+    assert caller.status_code == 200
+    caller_environment = {i["_environmentId"] for i in caller.get_json()["data"]}
+    assert made.get_json()["_id"] not in caller_environment
+    still = client.get("/v1/integrations", headers={"Authorization": f"ApiKey {admin_key}"})
+    assert "admins" in {i["identifier"] for i in still.get_json()["data"]}
+    ids = [
+        e["_id"]
+        for o in client.get("/__mock/state").get_json()["organizations"]
+        for e in o["environments"]
+    ]
+    assert len(ids) == len(set(ids))
+
+
+def test_the_store_refuses_to_overwrite_an_environment() -> None:
+    server = fresh().extensions["mockserver"]
+    organization = server.organizations[0]
+    existing = next(iter(organization.environments.values()))
+    twin = dataclasses.replace(existing, integrations={})
+    with pytest.raises(StoreConflict):
+        server.store.add_environment(twin)
+    assert organization.environments[existing.id] is existing
