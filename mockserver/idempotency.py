@@ -4,6 +4,10 @@ Keys are scoped per organization (not per route), live 24 hours, and are held in
 least-recently-used map so a long run cannot grow memory without limit. While the first request
 with a key is still running, a second one gets 409 with `Retry-After: 1`; the same key with a
 different body gets 422.
+
+Each kept answer remembers who first received it (the operation, the caller's environment and
+whether credentials were shown), so that a replay is never shown to a caller who could not have
+received it (see the pipeline's replay stage).
 """
 
 from __future__ import annotations
@@ -27,18 +31,23 @@ IN_FLIGHT_TTL = timedelta(minutes=5)
 DOCS_LINK = "https://docs.novu.co/additional-resources/idempotency"
 
 
+@dataclass(frozen=True)
+class FirstAnswer:
+    """An answer kept for its key, and whom it was made for."""
+
+    status: int
+    payload: Any
+    operation_id: str
+    environment_id: str
+    # Whether the caller was shown credentials (a dashboard session) or not (an API key).
+    revealed: bool
+
+
 @dataclass
 class _Entry:
     body_hash: str
     expires: datetime
-    status: int | None = None  # None while the first request is still running
-    payload: Any = None
-
-
-@dataclass(frozen=True)
-class Replay:
-    status: int
-    payload: Any
+    answer: FirstAnswer | None = None  # None while the first request is still running
 
 
 class IdempotencyStore:
@@ -51,7 +60,7 @@ class IdempotencyStore:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def begin(self, organization_id: str, key: str, body: Any) -> Replay | None:
+    def begin(self, organization_id: str, key: str, body: Any) -> FirstAnswer | None:
         """Claim the key for this request, or answer with what the key already holds."""
         if len(key) > MAX_KEY_LENGTH:
             raise NovuError(
@@ -71,7 +80,7 @@ class IdempotencyStore:
                 self._evict()
                 return None
             self._entries.move_to_end((organization_id, key))
-            if entry.status is None:
+            if entry.answer is None:
                 raise NovuError(
                     409,
                     f'Request with key "{key}" is currently being processed. '
@@ -88,14 +97,13 @@ class IdempotencyStore:
                     message=message,
                     headers={"Link": DOCS_LINK, "Idempotency-Key": key},
                 )
-            return Replay(entry.status, entry.payload)
+            return entry.answer
 
-    def complete(self, organization_id: str, key: str, status: int, payload: Any) -> None:
+    def complete(self, organization_id: str, key: str, answer: FirstAnswer) -> None:
         with self._lock:
             entry = self._entries.get((organization_id, key))
             if entry is not None:
-                entry.status = status
-                entry.payload = payload
+                entry.answer = answer
                 entry.expires = self._clock.now() + RESULT_TTL
 
     def clear(self) -> None:
@@ -105,6 +113,19 @@ class IdempotencyStore:
     def _evict(self) -> None:
         while len(self._entries) > self._max_entries:
             self._entries.popitem(last=False)
+
+
+def reused_elsewhere(key: str) -> ValidationFailed:
+    """A key whose first answer belongs to another environment than the caller's."""
+    message = (
+        f'Request with key "{key}" was first answered for another environment; '
+        "an answer is only replayed to callers who could have received it"
+    )
+    return ValidationFailed(
+        [FieldProblem(HEADER, message, key, True)],
+        message=message,
+        headers={"Link": DOCS_LINK, "Idempotency-Key": key},
+    )
 
 
 def body_hash(body: Any) -> str:

@@ -76,6 +76,7 @@ class JournalEntry:
         "operation_id",
         "path",
         "query",
+        "replay_of",
         "request_bytes",
         "request_size",
         "response_bytes",
@@ -105,6 +106,7 @@ class JournalEntry:
         violations: list[Violation] | None = None,
         fault: str | None = None,
         nearest: list[str] | None = None,
+        replay_of: str | None = None,
     ) -> None:
         self.id = id
         self._moment: datetime | None = moment
@@ -127,6 +129,8 @@ class JournalEntry:
         self.violations = violations or []
         self.fault = fault
         self.nearest = nearest or []
+        # An idempotent replay: the operation whose first answer this is.
+        self.replay_of = replay_of
         self.secret_keys: frozenset[str] | None = None  # the journal's, set when recorded
 
     @property
@@ -195,6 +199,7 @@ class JournalEntry:
             "durationMs": round(self.duration_ms, 3),
             "violations": [asdict(violation) for violation in self.violations],
             "fault": self.fault,
+            "replayOf": self.replay_of,
             "nearest": list(self.nearest),
         }
 

@@ -47,6 +47,7 @@ from mockserver.incoming import Incoming
 from mockserver.integrations.routes import HANDLERS, Exchange
 from mockserver.journal import JournalEntry, Violation
 from mockserver.ratelimit import too_many_requests
+from mockserver.secrets import environments_in, hidden_from_api_key
 from mockserver.server import MockServer
 from mockserver.settings import ValidationMode
 
@@ -117,7 +118,11 @@ class _Exchange:
         self.environment_id: str | None = None
         self.violations: list[Violation] = []
         self.fault: Fault | None = None
-        self._claimed_key: tuple[str, str] | None = None
+        self._claimed: tuple[str, str, Caller] | None = None
+        # A replayed answer is checked against the operation that first produced it.
+        self.answered_by: Operation = operation
+        self.replay_of: str | None = None
+        self.first_status = 0
 
     # ---- the stages --------------------------------------------------------------------
 
@@ -205,10 +210,12 @@ class _Exchange:
     def _check_response(
         self, status: int, payload: Any, headers: dict[str, str]
     ) -> tuple[int, Any]:
-        operation = self.operation
+        operation = self.answered_by
         found = response_violations(
             operation,
-            status=status,
+            # A replay goes out under the route's status but was made, and is judged, as the
+            # first operation's answer at its own status.
+            status=self.first_status if self.replay_of is not None else status,
             headers=headers,
             body=payload,
             structure_validator=self.server.contract.structure_validator,
@@ -249,6 +256,7 @@ class _Exchange:
             environment_id=self.environment_id,
             violations=list(self.violations),
             fault=self.fault.id if self.fault else None,
+            replay_of=self.replay_of,
         )
 
     def _throttle(self, caller: Caller) -> None:
@@ -288,25 +296,54 @@ class _Exchange:
         return True
 
     def _replayed(self, caller: Caller, body: Any) -> bool:
-        """Novu's idempotency interceptor: replay a POST/PATCH key's first answer, or claim it."""
+        """Novu's idempotency interceptor: replay a POST/PATCH key's first answer, or claim it.
+
+        Novu keys the cache by organization and key alone (`idempotency.interceptor.ts`), so a
+        key reused on another route or by another caller of the organization replays the
+        first answer. The mock keeps that scope, but shows the answer only as this caller
+        could have received it: credentials hidden from an API key as a fresh answer hides
+        them, and an answer about another environment's integrations refused (422)."""
         key = self.incoming.header(idempotency.HEADER)
         # Novu's interceptor skips a falsy key: an empty header is no key at all.
         if not key or self.incoming.method not in idempotency.METHODS:
             return False
-        replay = self.server.idempotency.begin(caller.organization.id, key, body)
+        # Express hands the controller {} for no body, and Novu hashes what it got.
+        hashed = {} if body is None else body
+        first = self.server.idempotency.begin(caller.organization.id, key, hashed)
         self.headers["Idempotency-Key"] = key
-        if replay is not None:
-            self.headers["Idempotency-Replay"] = "true"
-            self.status, self.payload = replay.status, replay.payload
-            return True
-        self._claimed_key = (caller.organization.id, key)
-        return False
+        if first is None:
+            self._claimed = (caller.organization.id, key, caller)
+            return False
+        payload = first.payload
+        if caller.is_api_key:
+            if environments_in(payload) - {caller.environment.id}:
+                raise idempotency.reused_elsewhere(key)
+            if first.revealed:
+                payload = hidden_from_api_key(payload)
+        self.headers["Idempotency-Replay"] = "true"
+        self.answered_by = self.server.operations.get(first.operation_id, self.operation)
+        self.replay_of = first.operation_id
+        self.first_status = first.status
+        # Novu restores a kept error as it was; a kept success goes out re-wrapped under the
+        # status of the route now called (201 for a POST).
+        status = first.status
+        if 200 <= status < 300:
+            status = self.operation.success_status or status
+        self.status, self.payload = status, payload
+        return True
 
     def _remember(self) -> None:
-        if self._claimed_key is not None:
-            organization_id, key = self._claimed_key
-            self.server.idempotency.complete(organization_id, key, self.status, self.payload)
-            self._claimed_key = None
+        if self._claimed is not None:
+            organization_id, key, caller = self._claimed
+            answer = idempotency.FirstAnswer(
+                status=self.status,
+                payload=self.payload,
+                operation_id=self.operation.operation_id,
+                environment_id=caller.environment.id,
+                revealed=not caller.is_api_key,
+            )
+            self.server.idempotency.complete(organization_id, key, answer)
+            self._claimed = None
 
 
 def record_exchange(

@@ -103,3 +103,38 @@ def scrub_message(message: str, path: Sequence[Any], instance: Any) -> str:
     if not is_secret_path(path) or instance in (None, "") or isinstance(instance, bool):
         return message
     return message.replace(repr(instance), repr(SECRET_MASK))
+
+
+def hidden_from_api_key(value: Any) -> Any:
+    """A copy of an answer as Novu sanitises it for an API-key caller: every integration's
+    `credentials` empty and its `configurations` without the signing key."""
+    if isinstance(value, list):
+        return [hidden_from_api_key(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    hidden = {key: hidden_from_api_key(item) for key, item in value.items()}
+    if "_environmentId" in value:
+        if CREDENTIALS_FIELD in hidden:
+            hidden[CREDENTIALS_FIELD] = {}
+        configurations = hidden.get("configurations")
+        if isinstance(configurations, dict) and SIGNING_KEY in configurations:
+            hidden["configurations"] = {
+                key: item for key, item in configurations.items() if key != SIGNING_KEY
+            }
+    return hidden
+
+
+def environments_in(value: Any) -> set[str]:
+    """The environments whose objects an answer shows (`_environmentId`, at any depth)."""
+    found: set[str] = set()
+    pending = [value]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            environment = node.get("_environmentId")
+            if isinstance(environment, str):
+                found.add(environment)
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return found

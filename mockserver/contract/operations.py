@@ -117,6 +117,12 @@ class Operation:
         )
 
     @functools.cached_property
+    def success_status(self) -> int | None:
+        """The status the operation answers on success: its lowest declared 2xx."""
+        declared = sorted(int(code) for code in self.responses if code.isdigit())
+        return next((code for code in declared if 200 <= code < 300), None)
+
+    @functools.cached_property
     def reads_query(self) -> bool:
         return any(p.location == "query" for p in self.checked_parameters)
 

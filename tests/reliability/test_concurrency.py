@@ -183,3 +183,46 @@ def test_one_idempotency_key_replayed_concurrently_executes_once():
             headers={"Authorization": f"ApiKey {server.development_key}"},
         ).json()
         assert [i["name"] for i in listed["data"]].count("Exactly once") == 1
+
+
+def test_idempotency_keys_shared_across_callers_and_environments():
+    """Dashboard sessions and both environments' keys race on the same keys and routes: no 5xx,
+    a credential reaches only a dashboard session, and no key runs its write twice."""
+    secret = "SG.shared-key-secret-0123456789"
+    with live_server("--validation", "strict") as server:
+        callers = [
+            {"Authorization": f"Bearer {server.dashboard_token}"},
+            {"Authorization": f"ApiKey {server.development_key}"},
+            {"Authorization": f"ApiKey {server.production_key}"},
+        ]
+        keys = [f"shared-{n}" for n in range(6)]
+        body = {
+            "providerId": "sendgrid",
+            "channel": "email",
+            "name": "Shared key write",
+            "credentials": {"apiKey": secret},
+        }
+        barrier = threading.Barrier(THREADS)
+
+        def fire(n: int) -> tuple[int, int, str]:
+            rng = random.Random(n)
+            caller = n % len(callers)
+            barrier.wait()
+            with httpx.Client(base_url=server.url, timeout=30) as client:
+                key = rng.choice(keys)
+                headers = {**callers[caller], "Idempotency-Key": key}
+                answer = client.post("/v1/integrations", headers=headers, json=body)
+                return caller, answer.status_code, answer.text
+
+        with ThreadPoolExecutor(THREADS) as pool:
+            answers = list(pool.map(fire, range(THREADS * 3)))
+        assert not [status for _, status, _ in answers if status >= 500], answers
+        assert {status for _, status, _ in answers} <= {201, 409, 422}
+        for caller, _, text in answers:
+            if caller != 0:
+                assert secret not in text, "an API key was shown a credential"
+        written = sum(
+            [i["name"] for i in list_integrations(server, key)].count("Shared key write")
+            for key in (server.development_key, server.production_key)
+        )
+        assert 1 <= written <= len(keys), "a key ran its write more than once"

@@ -28,7 +28,7 @@ from mockserver.journal import MAX_KEPT_BODY, Journal, JournalEntry, truncation_
 from mockserver.replay.dataset import DatasetError, load_dataset
 from mockserver.replay.secrets import SecretFilter
 from mockserver.secrets import SECRET_MASK
-from mockserver.settings import Settings
+from mockserver.settings import Settings, ValidationMode
 from mockserver.store import StoreConflict
 
 TOKEN = "adm1n-t0ken-for-tests"
@@ -610,3 +610,77 @@ def test_the_store_refuses_to_overwrite_an_environment() -> None:
     with pytest.raises(StoreConflict):
         server.store.add_environment(twin)
     assert organization.environments[existing.id] is existing
+
+
+# ---- 3. an idempotent replay is shown only as its caller may see it ------------------------
+
+CREDENTIAL = "SG.replayed-secret-0123456789"
+
+
+@pytest.fixture
+def strict_app() -> Flask:
+    return fresh(validation=ValidationMode.STRICT)
+
+
+def callers(app: Flask) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    organization = app.extensions["mockserver"].organizations[0]
+    development, production = organization.environments.values()
+    return (
+        {"Authorization": f"Bearer {organization.dashboard_token}"},
+        {"Authorization": f"ApiKey {development.api_key}"},
+        {"Authorization": f"ApiKey {production.api_key}"},
+    )
+
+
+CREATE = {"providerId": "sendgrid", "channel": "email", "credentials": {"apiKey": CREDENTIAL}}
+
+
+def test_a_dashboard_answer_replays_to_an_api_key_without_credentials(strict_app: Flask) -> None:
+    client = strict_app.test_client()
+    session, development, _ = callers(strict_app)
+    first = client.post(
+        "/v1/integrations", json=CREATE, headers={**session, "Idempotency-Key": "shared-1"}
+    )
+    assert first.status_code == 201 and CREDENTIAL in first.get_data(as_text=True)
+    again = client.post(
+        "/v1/integrations", json=CREATE, headers={**development, "Idempotency-Key": "shared-1"}
+    )
+    assert again.status_code == 201
+    assert again.headers["Idempotency-Replay"] == "true"
+    assert CREDENTIAL not in again.get_data(as_text=True)
+    assert again.get_json()["data"]["credentials"] == {}
+    assert again.get_json()["data"]["_id"] == first.get_json()["data"]["_id"]
+
+
+def test_an_answer_about_another_environment_is_never_replayed(strict_app: Flask) -> None:
+    client = strict_app.test_client()
+    session, _, production = callers(strict_app)
+    client.post("/v1/integrations", json=CREATE, headers={**session, "Idempotency-Key": "k2"})
+    again = client.post(
+        "/v1/integrations", json=CREATE, headers={**production, "Idempotency-Key": "k2"}
+    )
+    assert again.status_code == 422
+    assert "another environment" in again.get_json()["message"]
+    assert CREDENTIAL not in again.get_data(as_text=True)
+
+
+def test_a_key_reused_on_another_route_replays_without_a_5xx(strict_app: Flask) -> None:
+    client = strict_app.test_client()
+    session, _, _ = callers(strict_app)
+    listed = client.get("/v1/integrations", headers=session).get_json()["data"]
+    email = [i["_id"] for i in listed if i["channel"] == "email"]
+    primary = client.post(
+        f"/v1/integrations/{email[0]}/set-primary", headers={**session, "Idempotency-Key": "k3"}
+    )
+    assert primary.status_code == 200
+    other = client.post(
+        f"/v1/integrations/{email[1]}/auto-configure",
+        json={},
+        headers={**session, "Idempotency-Key": "k3"},
+    )
+    assert other.status_code == 200, other.get_data(as_text=True)
+    assert other.headers["Idempotency-Replay"] == "true"
+    assert other.get_json() == primary.get_json()
+    journal = client.get("/__mock/requests?limit=1").get_json()["requests"][0]
+    assert journal["replayOf"] == "IntegrationsController_setIntegrationAsPrimary"
+    assert journal["violations"] == []

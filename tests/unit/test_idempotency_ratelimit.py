@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from mockserver.clock import Clock
 from mockserver.errors import NovuError, ValidationFailed
-from mockserver.idempotency import IdempotencyStore
+from mockserver.idempotency import FirstAnswer, IdempotencyStore
 from mockserver.ratelimit import RateLimiter
 
 
@@ -24,10 +25,14 @@ class HandClock(Clock):
         self.moment += timedelta(**delta)
 
 
+def answer(status: int, payload: Any) -> FirstAnswer:
+    return FirstAnswer(status, payload, "op", "environment", revealed=False)
+
+
 def test_first_use_claims_then_replays_the_answer():
     store = IdempotencyStore(HandClock())
     assert store.begin("org", "k1", {"a": 1}) is None
-    store.complete("org", "k1", 201, {"data": {"x": 1}})
+    store.complete("org", "k1", answer(201, {"data": {"x": 1}}))
     replay = store.begin("org", "k1", {"a": 1})
     assert replay is not None and (replay.status, replay.payload) == (201, {"data": {"x": 1}})
 
@@ -47,7 +52,7 @@ def test_a_key_still_in_flight_is_409_with_retry_after():
 def test_same_key_different_body_is_422():
     store = IdempotencyStore(HandClock())
     store.begin("org", "k1", {"a": 1})
-    store.complete("org", "k1", 201, {})
+    store.complete("org", "k1", answer(201, {}))
     with pytest.raises(ValidationFailed) as reused:
         store.begin("org", "k1", {"a": 2})
     message = 'Request with key "k1" is being reused for a different body'
@@ -74,7 +79,7 @@ def test_results_expire_after_24_hours_and_stale_claims_after_5_minutes():
     clock = HandClock()
     store = IdempotencyStore(clock)
     store.begin("org", "done", {})
-    store.complete("org", "done", 201, {})
+    store.complete("org", "done", answer(201, {}))
     store.begin("org", "stuck", {})
     clock.advance(minutes=6)
     assert store.begin("org", "stuck", {}) is None  # the stale claim no longer blocks
