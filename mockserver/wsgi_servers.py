@@ -9,8 +9,10 @@ validate every exchange and still outrun a canned-example mock. Waitress stays a
 from __future__ import annotations
 
 import gc
+import io
 import socket
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +23,14 @@ from mockserver.idle_gc import THRESHOLDS, IdleCollecting, IdleCollector
 # 100 kB limit for the integrations routes is applied by the app, with Novu's 413 body.
 MAX_BUFFERED_BODY = 64 * 1024 * 1024
 SERVERS = ("granian", "waitress")
+# Granian hands a WSGI app the body as a stream read on the app's own thread, so a client that
+# sends its body slowly holds a thread for as long as it takes. Bodies are therefore read first,
+# on threads of their own (up to this many arriving at once), and only a request whose body has
+# arrived takes one of the `--threads` that run the app: slow uploads cannot starve the others.
+BODY_READERS = 64
+# Bodies up to this size are read whole before the app runs; the rest of a larger one (only the
+# admin API takes any) is read by the app as it goes.
+PRE_READ_LIMIT = 1024 * 1024
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -39,6 +49,64 @@ def run(server: str, app: WsgiApp, listen: Listen, on_ready: Callable[[str], Non
         _run_waitress(app, listen, on_ready)
     else:
         _run_granian(app, listen, on_ready)
+
+
+class BodyFirst:
+    """WSGI middleware: a request's body is read before the request takes one of the `threads`
+    slots that run the app."""
+
+    def __init__(self, app: WsgiApp, threads: int) -> None:
+        self.app = app
+        self.gate = threading.BoundedSemaphore(threads)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        read_body_first(environ)
+        with self.gate:
+            return self.app(environ, start_response)
+
+
+def read_body_first(environ: dict[str, Any]) -> None:
+    """Replace `wsgi.input` with the body already read (up to PRE_READ_LIMIT)."""
+    raw_length = environ.get("CONTENT_LENGTH")
+    chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if not raw_length and not chunked:
+        return
+    stream = environ["wsgi.input"]
+    if raw_length:
+        try:
+            length = int(raw_length)
+        except ValueError:
+            return  # the app answers a malformed length
+        if 0 < length <= PRE_READ_LIMIT:
+            environ["wsgi.input"] = io.BytesIO(stream.read(length))
+        return
+    head = stream.read(PRE_READ_LIMIT)
+    environ["wsgi.input"] = io.BytesIO(head) if len(head) < PRE_READ_LIMIT else _Rest(head, stream)
+
+
+class _Rest(io.RawIOBase):
+    """What was read first, then whatever of the stream is left."""
+
+    def __init__(self, head: bytes, stream: Any) -> None:
+        self._head = io.BytesIO(head)
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            return self._head.read() + bytes(self._stream.read())
+        first = self._head.read(size)
+        if len(first) == size:
+            return first
+        return first + bytes(self._stream.read(size - len(first)))
+
+    def readline(self, size: int | None = -1) -> bytes:
+        line = self._head.readline()
+        if line.endswith(b"\n"):
+            return line
+        return line + bytes(self._stream.readline())
 
 
 def tune_interpreter() -> None:
@@ -113,7 +181,8 @@ def _run_granian(app: WsgiApp, listen: Listen, on_ready: Callable[[str], None]) 
         port=listen.port,
         interface=Interfaces.WSGI,
         workers=1,
-        blocking_threads=listen.threads,
+        # Threads that read bodies and wait at the gate, besides those that run the app.
+        blocking_threads=listen.threads + BODY_READERS,
         websockets=False,
         # Its one warning would be about --threads exceeding twice the cores: threads here
         # mostly wait (latency faults), so that advice does not apply.
@@ -121,4 +190,5 @@ def _run_granian(app: WsgiApp, listen: Listen, on_ready: Callable[[str], None]) 
     )
     # The worker is forked from this process, so it inherits the app object (and the state
     # whose keys the banner prints) rather than building another one.
-    server.serve(target_loader=lambda _target: app)
+    gated = BodyFirst(app, listen.threads)
+    server.serve(target_loader=lambda _target: gated)

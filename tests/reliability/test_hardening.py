@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import io
 import json
 import os
+import socket
 import subprocess
 import sys
 import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import httpx
 import orjson
 import pytest
 from flask import Flask
@@ -30,6 +34,8 @@ from mockserver.replay.secrets import SecretFilter
 from mockserver.secrets import SECRET_MASK
 from mockserver.settings import Settings, ValidationMode
 from mockserver.store import StoreConflict
+from mockserver.wsgi_servers import PRE_READ_LIMIT, read_body_first
+from tests.live import live_server
 
 TOKEN = "adm1n-t0ken-for-tests"
 
@@ -684,3 +690,56 @@ def test_a_key_reused_on_another_route_replays_without_a_5xx(strict_app: Flask) 
     journal = client.get("/__mock/requests?limit=1").get_json()["requests"][0]
     assert journal["replayOf"] == "IntegrationsController_setIntegrationAsPrimary"
     assert journal["violations"] == []
+
+
+# ---- 2. slow uploads do not starve other clients -------------------------------------------
+
+SLOW_CLIENTS = 16
+
+
+def start_slow_upload(url: str, key: str) -> socket.socket:
+    """A client that declares a 1,000-byte body and sends only its first byte."""
+    parts = urlsplit(url)
+    sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
+    sock.sendall(
+        b"POST /v1/integrations HTTP/1.1\r\n"
+        + f"Host: {parts.netloc}\r\nAuthorization: ApiKey {key}\r\n".encode()
+        + b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
+    )
+    return sock
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("server", ["granian", "waitress"])
+def test_sixteen_slow_uploads_leave_the_server_answering(server: str) -> None:
+    with live_server("--server", server) as running:
+        auth = {"Authorization": f"ApiKey {running.development_key}"}
+        slow = [
+            start_slow_upload(running.url, running.development_key) for _ in range(SLOW_CLIENTS)
+        ]
+        try:
+            for sock in slow:  # each keeps trickling: a byte now and then, never the whole body
+                sock.sendall(b" ")
+            # Without the fix every server thread waits on a slow body and this times out.
+            with httpx.Client(base_url=running.url, headers=auth, timeout=5) as probe:
+                for n in range(10):
+                    assert probe.get("/v1/integrations").status_code == 200
+                    made = probe.post(
+                        "/v1/integrations",
+                        json={"providerId": "ses", "channel": "email", "name": f"probe {n}"},
+                    )
+                    assert made.status_code == 201
+        finally:
+            for sock in slow:
+                sock.close()
+
+
+def test_a_body_read_first_reads_the_same_bytes() -> None:
+    """The pre-read body is what the app would have read itself, whole or in part."""
+    for body in (b"", b"{}", b"x" * (PRE_READ_LIMIT - 1), b"y" * (PRE_READ_LIMIT + 5000)):
+        environ = {"CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body)}
+        read_body_first(environ)
+        assert environ["wsgi.input"].read() == body
+        chunked = {"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input": io.BytesIO(body)}
+        read_body_first(chunked)
+        assert chunked["wsgi.input"].read(10) + chunked["wsgi.input"].read() == body
