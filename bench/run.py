@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench import footprint, prism
+from bench import footprint, prism, soak
 from bench.bare_app import canned_key
 from bench.load import Figures, drive
 from bench.scenarios import capture, prepare
@@ -63,8 +63,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--smoke", action="store_true", help="a quick pass over everything (CI): short and small"
     )
+    parser.add_argument(
+        "--soak",
+        action="store_true",
+        help="instead: steady mixed load for --soak-minutes, sampling the worker's memory",
+    )
+    parser.add_argument("--soak-minutes", type=float, default=5.0, help="(default 5)")
+    parser.add_argument(
+        "--soak-interval", type=float, default=15.0, help="seconds per sample (default 15)"
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "last-run.json")
     args = parser.parse_args(argv)
+    if args.soak:
+        return soak_main(args)
     if args.smoke:
         args.seconds, args.rounds, args.prism = 1.0, 1, "off"
         args.memory_integrations, args.large_list = 2000, 100
@@ -114,6 +125,25 @@ def main(argv: list[str] | None = None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nresults written to {args.output}")
+    return 0
+
+
+def soak_main(args: argparse.Namespace) -> int:
+    pin = pinning()
+    print(
+        f"mockserver soak: {args.soak_minutes:g} min, a sample every {args.soak_interval:g} s; "
+        f"{pin.note}\n"
+    )
+    result = soak.run_soak(args.soak_minutes, args.soak_interval, pin, args.tool)
+    verdict = "flat" if result["flat"] else "NOT flat"
+    print(
+        f"\nworker memory {verdict}: {result['warm_mb']:.1f} MB after warm-up, peak "
+        f"{result['peak_mb']:.1f} MB (rise {result['rise_after_warm_up_mb']:.1f} MB; "
+        f"bound {result['bound_mb']:g} MB)"
+    )
+    output = args.output.with_name("last-soak.json")
+    output.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"results written to {output}")
     return 0
 
 

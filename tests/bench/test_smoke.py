@@ -78,3 +78,34 @@ def test_the_built_in_load_generator_keeps_connections_busy_and_counts_statuses(
     assert good.statuses == {"200": good.requests}
     assert bad.statuses == {"422": bad.requests}
     assert 0 < good.p50_ms <= good.p99_ms
+
+
+def test_a_short_soak_samples_the_worker_under_mixed_load(tmp_path: Path) -> None:
+    output = tmp_path / "bench.json"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--soak",
+            "--soak-minutes",
+            "0.05",
+            "--soak-interval",
+            "1.5",
+            "--output",
+            str(output),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    result = json.loads((tmp_path / "last-soak.json").read_text())
+    assert len(result["samples"]) >= 2
+    for sample in result["samples"]:
+        assert sample["rps"] > 0 and 0 < sample["p50_ms"] <= sample["p99_ms"]
+        # The worker holding the state, not granian's supervisor (a few MB of Rust).
+        assert sample["resident_mb"] > 40
+    assert result["rise_after_warm_up_mb"] == pytest.approx(result["peak_mb"] - result["warm_mb"])
+    assert "worker RSS MB" in run.stdout
