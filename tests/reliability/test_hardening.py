@@ -366,14 +366,23 @@ def first_live(document: dict[str, Any], channel: str) -> dict[str, Any]:
     return next(i for i in integrations if i.get("channel") == channel and not i["deleted"])
 
 
-def corrupt_timestamp(document: dict[str, Any]) -> str:
-    first_live(document, "email")["createdAt"] = "0001-01-01T00:00:00.000Z"
-    return "createdAt"
+# (what is set on the first live email integration, to what, and what the refusal names)
+FIELD_CORRUPTIONS = [
+    ("createdAt", "0001-01-01T00:00:00.000Z", "createdAt"),  # before 1970
+    ("updatedAt", "2026-01-01T00:00:00", "updatedAt"),  # no offset
+    ("providerId", "carrier-pigeon", "unknown providerId"),
+    ("channel", "sms", "is not"),  # not the provider's channel
+    ("credentials", {"apiKey": 12345}, "credentials"),  # breaks the response contract
+]
 
 
-def corrupt_naive_timestamp(document: dict[str, Any]) -> str:
-    first_live(document, "email")["updatedAt"] = "2026-01-01T00:00:00"
-    return "updatedAt"
+def field_corruption(field: str, value: Any, expected: str) -> Any:
+    def corrupt(document: dict[str, Any]) -> str:
+        first_live(document, "email")[field] = value
+        return expected
+
+    corrupt.__name__ = f"{field}={value!r}"
+    return corrupt
 
 
 def duplicate_organization(document: dict[str, Any]) -> str:
@@ -415,21 +424,6 @@ def no_environment(document: dict[str, Any]) -> str:
     return "environments"
 
 
-def unknown_provider(document: dict[str, Any]) -> str:
-    first_live(document, "email")["providerId"] = "carrier-pigeon"
-    return "unknown providerId"
-
-
-def wrong_channel(document: dict[str, Any]) -> str:
-    first_live(document, "email")["channel"] = "sms"
-    return "is not"
-
-
-def number_credentials(document: dict[str, Any]) -> str:
-    first_live(document, "email")["credentials"] = {"apiKey": 12345}
-    return "credentials"
-
-
 def shared_api_key(document: dict[str, Any]) -> str:
     environments = document["organizations"][0]["environments"]
     environments[1]["apiKey"] = environments[0]["apiKey"]
@@ -437,16 +431,12 @@ def shared_api_key(document: dict[str, Any]) -> str:
 
 
 CORRUPTIONS = [
-    corrupt_timestamp,
-    corrupt_naive_timestamp,
+    *(field_corruption(*corruption) for corruption in FIELD_CORRUPTIONS),
     duplicate_organization,
     duplicate_environment,
     duplicate_integration,
     two_primaries,
     no_environment,
-    unknown_provider,
-    wrong_channel,
-    number_credentials,
     shared_api_key,
 ]
 
