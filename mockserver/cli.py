@@ -5,13 +5,19 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import logging
-import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from mockserver import wsgi_servers
+from mockserver import __version__, wsgi_servers
+from mockserver.cli_options import (
+    EnvOptions,
+    HelpFormatter,
+    host_address,
+    port_number,
+    whole_number,
+)
 from mockserver.contract import DocumentError
 from mockserver.ratelimit import TIERS
 from mockserver.replay import commands as replay_commands
@@ -22,78 +28,57 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4010
 
 
-def _env(name: str, default: str | None = None) -> str | None:
-    """An option's default from MOCKSERVER_<NAME>. Kept as text: argparse converts a string
-    default with the option's type, so a bad value gets the same usage error as a bad flag."""
-    return os.environ.get(f"MOCKSERVER_{name}", default)
+ENV = EnvOptions()
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mockserver",
-        description="A stateful, contract-validating mock of Novu's Integrations API.",
+        description="A stateful, contract-validating mock of Novu's REST API.",
+        formatter_class=HelpFormatter,
     )
-    commands = parser.add_subparsers(dest="command", required=True)
-    # Where and how a command that serves HTTP listens: serve, record and replay.
-    listening = argparse.ArgumentParser(add_help=False)
-    listening.add_argument(
-        "--host",
-        default=_env("HOST", DEFAULT_HOST),
-        help="address to bind (default 127.0.0.1: reachable from this machine only)",
+    parser.add_argument("--version", action="version", version=f"mockserver {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve",
+        parents=[_listening_options()],
+        help="run the mock server",
+        formatter_class=HelpFormatter,
     )
-    listening.add_argument(
-        "--port",
-        type=int,
-        default=_env("PORT", str(DEFAULT_PORT)),
-        help="port to listen on; 0 picks a free one (default 4010)",
-    )
-    listening.add_argument(
-        "--server",
-        choices=wsgi_servers.SERVERS,
-        default=_env("SERVER", "granian"),
-        help="WSGI server: granian (Rust, fastest; default) or waitress (pure Python)",
-    )
-    listening.add_argument(
-        "--threads",
-        type=int,
-        default=_env("THREADS", "4"),
-        help="threads that run requests (default 4: more waits longer on the GIL; bench/)",
-    )
-    serve = commands.add_parser("serve", parents=[listening], help="run the mock server")
-    serve.add_argument(
+    ENV.add(
+        serve,
         "--fixtures",
         type=Path,
-        default=_env("FIXTURES"),
+        default=None,
         help="a seed dataset (YAML/JSON) to start from, on top of or instead of the seed",
     )
-    serve.add_argument(
+    ENV.add(
+        serve,
         "--seed",
         type=int,
-        default=_env("SEED", str(DEFAULT_SEED)),
+        default=str(DEFAULT_SEED),
         help="seed for the generated data: the same seed gives the same data",
     )
-    serve.add_argument(
-        "--spec",
-        type=Path,
-        default=_env("SPEC"),
-        help="OpenAPI document to serve and validate against",
-    )
-    serve.add_argument(
+    ENV.add(serve, "--spec", type=Path, default=None, help="OpenAPI document to serve and check")
+    ENV.add(
+        serve,
         "--structure",
         type=Path,
-        default=_env("STRUCTURE"),
+        default=None,
         help="JSON Structure document for integration objects",
     )
-    serve.add_argument(
+    ENV.add(
+        serve,
         "--validation",
         choices=[m.value for m in ValidationMode],
-        default=_env("VALIDATION", ValidationMode.WARN.value),
-        help="what a response that breaks the contract does (default warn)",
+        default=ValidationMode.WARN.value,
+        help="what a response that breaks the contract does",
     )
-    serve.add_argument(
+    ENV.add(
+        serve,
         "--frozen-time",
-        type=datetime.fromisoformat,
-        default=_env("FROZEN_TIME"),
+        type=_timestamp,
+        default=None,
         help="freeze the clock (ISO 8601) for byte-identical answers",
     )
     serve.add_argument(
@@ -101,10 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="validate the whole OpenAPI document with openapi-core first; refuse it if invalid",
     )
-    serve.add_argument(
+    ENV.add(
+        serve,
         "--rate-limit",
         choices=sorted(TIERS),
-        default=_env("RATE_LIMIT"),
+        default=None,
         help="turn on Novu's per-environment token bucket for API keys, by tier",
     )
     serve.add_argument(
@@ -112,32 +98,37 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="give an unseen API key an environment of its own, seeded from (seed, key)",
     )
-    serve.add_argument(
+    ENV.add(
+        serve,
         "--journal-size",
-        type=int,
-        default=_env("JOURNAL_SIZE", "1000"),
-        help="exchanges the request journal keeps (default 1000; 0 turns it off)",
+        type=whole_number(0),
+        default="1000",
+        help="exchanges the request journal keeps (0 turns it off)",
     )
-    serve.add_argument(
+    ENV.add(
+        serve,
         "--journal-mb",
-        type=int,
-        default=_env("JOURNAL_MB", "64"),
-        help="memory the journal may hold, in MiB (default 64); the oldest exchanges go first",
+        type=whole_number(1),
+        default="64",
+        help="memory the journal may hold, in MiB; the oldest exchanges go first",
     )
     serve.add_argument("--no-admin", action="store_true", help="turn the /__mock admin API off")
+    ENV.add(
+        serve,
+        "--admin-token",
+        default=None,
+        help="require this token (Authorization: Bearer ...) on every path under /__mock",
+    )
     serve.add_argument(
         "--unsafe-open-admin",
         action="store_true",
         help="serve the admin API without a token on an address beyond loopback (anyone who "
         "reaches the port can read every API key and credential)",
     )
-    serve.add_argument(
-        "--admin-token",
-        default=_env("ADMIN_TOKEN"),
-        help="require this token (Authorization: Bearer ...) on the /__mock admin API",
-    )
     diff = commands.add_parser(
-        "spec-diff", help="compare the Integrations operations of two OpenAPI documents"
+        "spec-diff",
+        help="compare the Integrations operations of two OpenAPI documents",
+        formatter_class=HelpFormatter,
     )
     diff.add_argument("left", type=Path, help="document A")
     diff.add_argument("right", type=Path, help="document B")
@@ -145,12 +136,62 @@ def build_parser() -> argparse.ArgumentParser:
         "--intended", type=Path, help="YAML list of {match, why}: differences that are on purpose"
     )
     diff.add_argument("--json", action="store_true", help="machine-readable output")
-    replay_commands.add_parsers(commands, listening)
+    # Each command gets listening options of its own: argparse's parents share action objects,
+    # and record and replay set other --port defaults than serve's.
+    replay_commands.add_parsers(commands, _listening_options, ENV)
     coverage = commands.add_parser(
-        "coverage", help="write IMPLEMENTATION_COVERAGE.md: which operations are implemented"
+        "coverage",
+        help="write IMPLEMENTATION_COVERAGE.md: which operations are implemented",
+        formatter_class=HelpFormatter,
     )
-    coverage.add_argument("--output", type=Path, default=Path("IMPLEMENTATION_COVERAGE.md"))
+    coverage.add_argument(
+        "--output", type=Path, default=Path("IMPLEMENTATION_COVERAGE.md"), help="file to write"
+    )
+    for command in commands.choices.values():
+        if any("[env " in (action.help or "") for action in command._actions):
+            command.epilog = ENV.epilog(command)
     return parser
+
+
+def _listening_options() -> argparse.ArgumentParser:
+    """Where and how a command that serves HTTP listens: serve, record and replay."""
+    listening = argparse.ArgumentParser(add_help=False)
+    ENV.add(
+        listening,
+        "--host",
+        type=host_address,
+        default=DEFAULT_HOST,
+        help="address to bind (127.0.0.1: reachable from this machine only)",
+    )
+    ENV.add(
+        listening,
+        "--port",
+        type=port_number,
+        default=str(DEFAULT_PORT),
+        help="port to listen on; 0 picks a free one",
+    )
+    ENV.add(
+        listening,
+        "--server",
+        choices=wsgi_servers.SERVERS,
+        default="granian",
+        help="WSGI server: granian (Rust, fastest) or waitress (pure Python)",
+    )
+    ENV.add(
+        listening,
+        "--threads",
+        type=whole_number(1),
+        default="4",
+        help="threads that run requests (more wait longer on the GIL; bench/)",
+    )
+    return listening
+
+
+def _timestamp(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 time") from None
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -213,17 +254,12 @@ def banner(mock: object, url: str, server: str, threads: int) -> str:
 
 
 def parse_args(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    # A variable's value is checked before argparse reads it, so the error names the variable.
+    problems = ENV.problems()
+    if problems:
+        parser.error(problems[0])
     args = parser.parse_args(argv)
-    # argparse checks `choices` on the command line only, not on defaults from the environment.
-    if args.command in ("serve", "record", "replay") and args.server not in wsgi_servers.SERVERS:
-        parser.error(f"argument --server: invalid choice: {args.server!r}")
     if args.command == "serve":
-        for option, value, allowed in (
-            ("--validation", args.validation, [m.value for m in ValidationMode]),
-            ("--rate-limit", args.rate_limit, [*TIERS, None]),
-        ):
-            if value not in allowed:
-                parser.error(f"argument {option}: invalid choice: {value!r}")
         open_admin = not args.no_admin and not args.admin_token and not args.unsafe_open_admin
         if open_admin and not is_loopback(args.host):
             parser.error(
@@ -251,15 +287,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    if args.command == "serve":
-        return serve(args)
-    if args.command in ("record", "replay", "verify"):
-        command: Callable[[argparse.Namespace], int] = getattr(replay_commands, args.command)
-        try:
+    try:
+        if args.command == "serve":
+            return serve(args)
+        if args.command in ("record", "replay", "verify"):
+            command: Callable[[argparse.Namespace], int] = getattr(replay_commands, args.command)
             return command(args)
-        except DocumentError as exc:
-            print(f"mockserver: {exc}", file=sys.stderr)
-            return 2
+    except (DocumentError, wsgi_servers.PortInUse) as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
     if args.command == "coverage":
         from mockserver.contract import default_spec_path
         from mockserver.coverage import render

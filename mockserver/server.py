@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from mockserver.catalogue import Catalogue, load_catalogue
 from mockserver.clock import Clock
-from mockserver.contract import Contract, load_contract
+from mockserver.contract import Contract, DocumentError, load_contract
 from mockserver.contract.checks import response_violations
 from mockserver.contract.operations import Operation, SecurityScheme
 from mockserver.errors import Conflict, NovuError
@@ -43,6 +43,11 @@ class MockServer:
             check_spec=settings.check_spec,
             implemented=frozenset(HANDLERS),
         )
+        if not self.contract.operations:
+            # Served, it would answer every request with a 404 and pass no test by accident.
+            raise DocumentError(
+                f"{self.contract.spec_path}: the document describes no operations to serve"
+            )
         # Operations the mock implements that the loaded document does not describe (Novu's
         # published document hides three) are served as the bundled document describes them.
         self.operations: dict[str, Operation] = dict(self.contract.operations)

@@ -41,8 +41,36 @@ class Listen:
     threads: int  # threads that run the app's code
 
 
+class PortInUse(OSError):
+    """The address is taken: another process listens there."""
+
+
+def refuse_taken_port(listen: Listen) -> None:
+    """Raise PortInUse if another process already listens on the address.
+
+    Granian binds with SO_REUSEPORT, which on Linux lets a second server share a port that is
+    in use and splits the traffic between the two (and their two states); a plain bind, as
+    this one is, is refused while anyone listens there."""
+    if listen.port == 0:
+        return
+    host = listen.host.strip("[]")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # Only past connections in TIME_WAIT are let through, as every server allows them.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, listen.port))
+        except OSError as exc:
+            raise PortInUse(
+                f"{listen.host}:{listen.port} is already in use by another process "
+                f"({exc.strerror}); choose another --port (0 picks a free one)"
+            ) from exc
+
+
 def run(server: str, app: WsgiApp, listen: Listen, on_ready: Callable[[str], None]) -> None:
-    """Serve until interrupted. `on_ready` gets the URL once the socket accepts connections."""
+    """Serve until interrupted. `on_ready` gets the URL once the socket accepts connections.
+    Raises PortInUse, before serving anything, when the port is taken."""
+    refuse_taken_port(listen)
     tune_interpreter()
     app = IdleCollecting(app, IdleCollector())
     if server == "waitress":
@@ -129,14 +157,17 @@ def tune_interpreter() -> None:
 def _run_waitress(app: WsgiApp, listen: Listen, on_ready: Callable[[str], None]) -> None:
     from waitress.server import create_server
 
-    server = create_server(
-        app,
-        host=listen.host,
-        port=listen.port,
-        threads=listen.threads,
-        max_request_body_size=MAX_BUFFERED_BODY,
-        ident="mockserver",
-    )
+    try:
+        server = create_server(
+            app,
+            host=listen.host,
+            port=listen.port,
+            threads=listen.threads,
+            max_request_body_size=MAX_BUFFERED_BODY,
+            ident="mockserver",
+        )
+    except OSError as exc:  # taken between the check and the bind
+        raise PortInUse(f"{listen.host}:{listen.port}: {exc.strerror}") from exc
     on_ready(f"http://{listen.host}:{server.effective_port}")  # type: ignore[union-attr]
     try:
         server.run()

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mockserver import wsgi_servers
+from mockserver.cli_options import ENV_PREFIX, EnvOptions, HelpFormatter
 from mockserver.contract import Contract, DocumentError, load_contract
 from mockserver.replay.cassette import Cassette, Interaction, load_cassette
 from mockserver.replay.matching import ATTRIBUTES
@@ -16,14 +20,23 @@ from mockserver.replay.secrets import SecretFilter
 from mockserver.replay.upstream import HttpUpstream
 from mockserver.replay.verify import Verifier, junit_xml
 
+# Not serve's 4010, so that a recorder in front of a local mock, or a replay beside one, can
+# start with no --port at all.
+RECORD_PORT = 4011
+REPLAY_PORT = 4012
 
-def add_parsers(commands: Any, listening: argparse.ArgumentParser) -> None:
-    """`listening` carries --host, --port, --server and --threads, shared with serve."""
+
+def add_parsers(
+    commands: Any, listening: Callable[[], argparse.ArgumentParser], env: EnvOptions
+) -> None:
+    """`listening()` makes --host, --port, --server and --threads, as serve has them."""
     record = commands.add_parser(
         "record",
-        parents=[listening],
+        parents=[listening()],
         help="proxy to a Novu-compatible server, validating both ways, and record a cassette",
+        formatter_class=HelpFormatter,
     )
+    record.set_defaults(port=_port_default(RECORD_PORT))
     record.add_argument("--upstream", required=True, help="the server to forward to (URL)")
     record.add_argument("--cassette", type=Path, required=True, help="file to write (.yaml/.json)")
     record.add_argument("--mode", choices=MODES, default="once", help="VCR.py record mode")
@@ -41,8 +54,12 @@ def add_parsers(commands: Any, listening: argparse.ArgumentParser) -> None:
     _spec_option(record)
 
     replay = commands.add_parser(
-        "replay", parents=[listening], help="serve recorded answers from cassettes, offline"
+        "replay",
+        parents=[listening()],
+        help="serve recorded answers from cassettes, offline",
+        formatter_class=HelpFormatter,
     )
+    replay.set_defaults(port=_port_default(REPLAY_PORT))
     replay.add_argument("cassettes", type=Path, nargs="+", help="cassette files, played in order")
     replay.add_argument(
         "--fallback",
@@ -50,7 +67,9 @@ def add_parsers(commands: Any, listening: argparse.ArgumentParser) -> None:
         default="none",
         help="answer unmatched requests with an error naming the nearest (none) or the mock",
     )
-    replay.add_argument("--seed", type=int, default=None, help="the fallback mock's seed")
+    replay.add_argument(
+        "--seed", type=int, default=None, help="the fallback mock's seed (default: serve's)"
+    )
     replay.add_argument(
         "--repeat", action="store_true", help="once played out, answer with the last again"
     )
@@ -58,9 +77,11 @@ def add_parsers(commands: Any, listening: argparse.ArgumentParser) -> None:
     _spec_option(replay)
 
     verify = commands.add_parser(
-        "verify", help="send a cassette's requests to a live server and compare its answers"
+        "verify",
+        help="send a cassette's requests to a live server and compare its answers",
+        formatter_class=HelpFormatter,
     )
-    verify.add_argument("cassettes", type=Path, nargs="+")
+    verify.add_argument("cassettes", type=Path, nargs="+", help="cassette files to check")
     verify.add_argument("--target", required=True, help="the server to check (URL)")
     verify.add_argument("--api-key", required=True, help="an API key of the target")
     verify.add_argument(
@@ -79,12 +100,16 @@ def add_parsers(commands: Any, listening: argparse.ArgumentParser) -> None:
     _spec_option(verify)
 
 
+def _port_default(port: int) -> str:
+    """MOCKSERVER_PORT when set (it is the listening options' variable), else `port`."""
+    return os.environ.get(ENV_PREFIX + "PORT", str(port))
+
+
 def _matching_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--match-on",
         default=",".join(ATTRIBUTES),
-        help="what must be equal for a recorded answer to be played (default: all of "
-        f"{','.join(ATTRIBUTES)})",
+        help="what must be equal for a recorded answer to be played",
     )
 
 
@@ -106,6 +131,7 @@ def _match_on(args: argparse.Namespace) -> list[str]:
 
 
 def record(args: argparse.Namespace) -> int:
+    _refuse_own_address(args)
     contract = _contract(args)
     if args.cassette.exists() and args.mode != "all":
         cassette = load_cassette(args.cassette, contract)
@@ -129,6 +155,21 @@ def record(args: argparse.Namespace) -> int:
         ],
     )
     return 0
+
+
+def _refuse_own_address(args: argparse.Namespace) -> None:
+    """A recorder listening where its upstream is would forward every request to itself."""
+    upstream = urlsplit(args.upstream)
+    same_port = upstream.port == args.port or (upstream.port is None and args.port == 80)
+    hosts = {args.host.strip("[]"), upstream.hostname or ""}
+    if same_port and (len(hosts) == 1 or hosts <= _LOOPBACK_NAMES | {"0.0.0.0", "::"}):
+        raise DocumentError(
+            f"--upstream {args.upstream} is the address this recorder would listen on "
+            f"({args.host}:{args.port}); give record another --port"
+        )
+
+
+_LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
 
 
 def replay(args: argparse.Namespace) -> int:
