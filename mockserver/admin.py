@@ -16,6 +16,7 @@ from mockserver.contract.documents import MAX_NESTING, nested_deeper_than
 from mockserver.encoding import JSON_CONTENT_TYPE, encode_json
 from mockserver.errors import NovuError
 from mockserver.faults import FaultError
+from mockserver.health import HEALTH_PATH, READY_PATH
 from mockserver.journal import JournalFilter
 from mockserver.pipeline import current_server
 from mockserver.seed import DEFAULT_SEED
@@ -55,7 +56,7 @@ def _admin_error(error: AdminError) -> Response:
 
 ADMIN_PREFIX = "/__mock"
 # Paths under the prefix that reveal nothing and stay open to whoever can reach the server.
-OPEN_PATHS: frozenset[str] = frozenset()
+OPEN_PATHS = frozenset({HEALTH_PATH, READY_PATH})
 
 
 def require_admin_token() -> None:

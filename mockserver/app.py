@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from mockserver.dispatch import ApiDispatcher
 from mockserver.encoding import JSON_CONTENT_TYPE, encode_json
 from mockserver.errors import NovuError, error_body
+from mockserver.health import health
 from mockserver.incoming import Incoming
 from mockserver.journal import nearest_operations
 from mockserver.pipeline import current_server, handle, now_iso, record_exchange
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             # OPTIONS is not an operation of the spec; let it fall through to 405 like any other.
             provide_automatic_options=False,
         )
+    app.register_blueprint(health)
     if server.settings.admin:
         from mockserver.admin import admin, require_admin_token
         from mockserver.inspector import inspector
@@ -72,11 +74,16 @@ def _http_error(exc: HTTPException) -> Response:
     body = error_body(
         NovuError(status, message), path=incoming.path_with_query, timestamp=now_iso(server)
     )
-    if not request.path.startswith("/__mock"):
+    # The admin API and a browser's own requests (the inspector page's favicon) are not the
+    # app's traffic: they stay out of the journal and the request log.
+    if not request.path.startswith("/__mock") and request.path not in _BROWSER_PATHS:
         _journal_unmatched(server, incoming, status, body, headers)
     return Response(
         encode_json(body), status=status, headers=headers, content_type=JSON_CONTENT_TYPE
     )
+
+
+_BROWSER_PATHS = frozenset({"/favicon.ico", "/robots.txt"})
 
 
 def _allowed_methods(server: MockServer, path: str) -> list[str]:

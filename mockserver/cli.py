@@ -21,6 +21,7 @@ from mockserver.cli_options import (
 from mockserver.contract import DocumentError
 from mockserver.ratelimit import TIERS
 from mockserver.replay import commands as replay_commands
+from mockserver.request_log import JsonLogFormatter, LogFormat
 from mockserver.seed import DEFAULT_SEED
 from mockserver.settings import Settings, ValidationMode
 
@@ -184,6 +185,20 @@ def _listening_options() -> argparse.ArgumentParser:
         default="4",
         help="threads that run requests (more wait longer on the GIL; bench/)",
     )
+    ENV.add(
+        listening,
+        "--log-level",
+        choices=list(LOG_LEVELS),
+        default="info",
+        help="info: a line per request on stderr; warning or error: only problems",
+    )
+    ENV.add(
+        listening,
+        "--log-format",
+        choices=[f.value for f in LogFormat],
+        default=LogFormat.TEXT.value,
+        help="the request lines as text, or as one JSON object a line",
+    )
     return listening
 
 
@@ -211,6 +226,7 @@ def serve(args: argparse.Namespace) -> int:
         journal_max_bytes=args.journal_mb * 1024 * 1024,
         admin=not args.no_admin,
         admin_token=args.admin_token,
+        request_log=LogFormat(args.log_format) if _logs_requests(args) else None,
     )
     try:
         app = create_app(settings)
@@ -244,6 +260,15 @@ def banner(mock: object, url: str, server: str, threads: int) -> str:
         ),
         f"  seed: {mock.settings.seed}   validation: {mock.settings.validation.value}"
         f"   rate limit: {mock.settings.rate_limit or 'off'}",
+        *(
+            [
+                f"  dataset: {mock.dataset.path} ("
+                + ("instead of" if mock.dataset.replace_seed else "on top of")
+                + " the seed)"
+            ]
+            if mock.dataset is not None
+            else []
+        ),
     ]
     for organization in mock.organizations:
         lines.append(f"  organization {organization.name} ({organization.id})")
@@ -282,11 +307,27 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+LOG_LEVELS = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+}
+
+
+def _logs_requests(args: argparse.Namespace) -> bool:
+    return LOG_LEVELS[getattr(args, "log_level", "info")] <= logging.INFO
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(build_parser(), argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    level = LOG_LEVELS[getattr(args, "log_level", "info")]
+    handler = logging.StreamHandler()
+    if getattr(args, "log_format", "text") == LogFormat.JSON:
+        handler.setFormatter(JsonLogFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     try:
         if args.command == "serve":
             return serve(args)

@@ -357,7 +357,16 @@ def record_exchange(
     **details: Any,
 ) -> None:
     """Put the current request (its body as read, if it was) and its answer's bytes in the
-    journal."""
+    journal, and its line in the request log."""
+    if server.request_log is not None:
+        server.request_log.write(
+            method=incoming.method,
+            path=incoming.path,
+            status=status,
+            operation_id=details.get("operation_id"),
+            duration_ms=duration_ms,
+            violations=len(details.get("violations") or ()),
+        )
     journal = server.journal
     if journal.capacity <= 0:
         return

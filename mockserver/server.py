@@ -22,6 +22,7 @@ from mockserver.integrations.models import Integration
 from mockserver.integrations.routes import HANDLERS
 from mockserver.journal import Journal
 from mockserver.ratelimit import RateLimiter
+from mockserver.request_log import RequestLog
 from mockserver.seed import add_seeded_environment, new_organization, seed_store
 from mockserver.settings import Settings
 from mockserver.store import Environment, Organization, Store
@@ -37,6 +38,8 @@ _CREATE = "IntegrationsController_createIntegration"
 class MockServer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        # False until the seeded start (and any dataset) is loaded, and while a reset rebuilds it.
+        self.ready = False
         self.contract: Contract = load_contract(
             settings.spec_path,
             settings.structure_path,
@@ -72,6 +75,7 @@ class MockServer:
             RateLimiter(settings.rate_limit, self.clock) if settings.rate_limit else None
         )
         self.journal = Journal(settings.journal_size, max_bytes=settings.journal_max_bytes)
+        self.request_log = RequestLog(settings.request_log) if settings.request_log else None
         self.seed = settings.seed
         self.faults = Faults(self.seed)
         self._isolated = 0
@@ -86,6 +90,7 @@ class MockServer:
         """Back to the seeded start: the same organizations, keys and integrations as at boot,
         with no remembered idempotency keys, full rate-limit buckets, no faults and an empty
         journal."""
+        self.ready = False
         self.idempotency.clear()
         self.faults = Faults(self.seed)
         self.journal.clear()
@@ -101,6 +106,7 @@ class MockServer:
                 from mockserver.replay.dataset import apply_dataset
 
                 apply_dataset(self, self.dataset)
+        self.ready = True
 
     def reseed(self, seed: int) -> None:
         """Start again from another seed."""

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
+from mockserver.request_log import LogFormat
 from mockserver.seed import DEFAULT_SEED
 
 
@@ -45,6 +46,8 @@ class Settings:
     # At most this many environments (seeded, isolated and --any-key ones together), so a long
     # run with ever-new keys cannot grow memory without bound.
     max_environments: int = 5000
+    # One line per request on stderr, in this format (None: no request log).
+    request_log: LogFormat | None = None
     # The admin API under /__mock, and the token it requires (None: no token).
     admin: bool = True
     admin_token: str | None = None
