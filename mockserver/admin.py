@@ -19,7 +19,7 @@ from mockserver.faults import FaultError
 from mockserver.health import HEALTH_PATH, READY_PATH
 from mockserver.journal import JournalFilter
 from mockserver.pipeline import current_server
-from mockserver.seed import DEFAULT_SEED
+from mockserver.settings import DEFAULT_SEED
 from mockserver.snapshot import SnapshotError, export_state
 
 admin = Blueprint("mockserver_admin", __name__, url_prefix="/__mock")

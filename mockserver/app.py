@@ -18,7 +18,7 @@ from mockserver.encoding import JSON_CONTENT_TYPE, encode_json
 from mockserver.errors import NovuError, error_body
 from mockserver.health import health
 from mockserver.incoming import Incoming
-from mockserver.journal import nearest_operations
+from mockserver.journal import Violation, nearest_operations
 from mockserver.pipeline import current_server, handle, now_iso, record_exchange
 from mockserver.server import MockServer
 from mockserver.settings import Settings
@@ -111,13 +111,23 @@ def _template_pattern(template: str) -> re.Pattern[str]:
 def _journal_unmatched(
     server: MockServer, incoming: Incoming, status: int, body: object, headers: dict[str, str]
 ) -> None:
-    """Requests no operation of the spec matches, with the operations they came closest to."""
+    """Requests no operation of the spec matches, with the operations they came closest to.
+
+    A request to no route of the spec is the caller's contract violation, as a body that breaks
+    it is: a typo such as /v1/integration would otherwise pass a test that expects a 404."""
     operations = [(op.operation_id, op.method, op.path) for op in server.operations.values()]
+    nearest = nearest_operations(request.method, request.path, operations)
+    what = (
+        "no operation of the spec has this route"
+        if status == 404
+        else "no operation of the spec has this method here"
+    )
     record_exchange(
         server,
         incoming,
         status=status,
         response_headers={"Content-Type": JSON_CONTENT_TYPE, **headers},
         response_body=encode_json(body),
-        nearest=nearest_operations(request.method, request.path, operations),
+        nearest=nearest,
+        violations=[Violation("request", f"{what} (nearest: {'; '.join(nearest)})")],
     )

@@ -22,8 +22,7 @@ from mockserver.contract import DocumentError
 from mockserver.ratelimit import TIERS
 from mockserver.replay import commands as replay_commands
 from mockserver.request_log import JsonLogFormatter, LogFormat
-from mockserver.seed import DEFAULT_SEED
-from mockserver.settings import Settings, ValidationMode
+from mockserver.settings import DEFAULT_SEED, Settings, ValidationMode
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4010

@@ -67,6 +67,7 @@ class JournalEntry:
         "_moment",
         "_request_headers",
         "_time",
+        "cassette",
         "duration_ms",
         "environment_id",
         "fault",
@@ -107,6 +108,7 @@ class JournalEntry:
         fault: str | None = None,
         nearest: list[str] | None = None,
         replay_of: str | None = None,
+        cassette: str | None = None,
     ) -> None:
         self.id = id
         self._moment: datetime | None = moment
@@ -131,6 +133,8 @@ class JournalEntry:
         self.nearest = nearest or []
         # An idempotent replay: the operation whose first answer this is.
         self.replay_of = replay_of
+        # Answered by a cassette player: "replayed", "recorded", or "unmatched" (no recording).
+        self.cassette = cassette
         self.secret_keys: frozenset[str] | None = None  # the journal's, set when recorded
 
     @property
@@ -200,6 +204,7 @@ class JournalEntry:
             "violations": [asdict(violation) for violation in self.violations],
             "fault": self.fault,
             "replayOf": self.replay_of,
+            "cassette": self.cassette,
             "nearest": list(self.nearest),
         }
 

@@ -23,7 +23,6 @@ from mockserver.ids import IdFactory
 from mockserver.integrations.backend import IntegrationsBackend
 from mockserver.store import Environment, Organization, Store, environment_rng
 
-DEFAULT_SEED = 4010
 SEED_EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
 ENVIRONMENT_NAMES = ("Development", "Production")
 EXTRA_INTEGRATIONS_PER_ENVIRONMENT = 10
@@ -78,9 +77,11 @@ def add_seeded_environment(
     name: str,
     credential_types: dict[str, str],
     api_key: str | None = None,
+    empty: bool = False,
 ) -> Environment:
     """An environment made only from (seed, label): the same label always gives the same
-    environment, its key (unless one is given) and its integrations, whatever else exists."""
+    environment, its key (unless one is given) and its integrations (none when `empty`),
+    whatever else exists."""
     rng = environment_rng(seed, label)
     ids = IdFactory(rng)
     clock = SteppingClock(SEED_EPOCH, timedelta(minutes=7, seconds=13))
@@ -96,6 +97,8 @@ def add_seeded_environment(
     if api_key is not None:
         environment.api_key = api_key
     store.add_environment(environment)
+    if empty:
+        return environment
     backend = IntegrationsBackend(store, catalogue, clock)
     populate_environment(
         backend,

@@ -124,7 +124,7 @@ class MockServer:
             )
 
     def isolated_environment(
-        self, label: str | None = None, *, api_key: str | None = None
+        self, label: str | None = None, *, api_key: str | None = None, empty: bool = False
     ) -> Environment:
         """A new organization with one environment of its own, made from (seed, label) only.
 
@@ -150,7 +150,7 @@ class MockServer:
                 raise Conflict("an environment already has that API key")
             organization = new_organization(self.seed, label=f"org:{label}")
             self.store.add_organization(organization)
-            return self._seed_environment(organization, label, "Development", api_key)
+            return self._seed_environment(organization, label, "Development", api_key, empty=empty)
 
     def _labels(self) -> set[str | None]:
         return {
@@ -165,7 +165,13 @@ class MockServer:
         return f"{prefix}{number}"
 
     def _seed_environment(
-        self, organization: Organization, label: str, name: str, api_key: str | None
+        self,
+        organization: Organization,
+        label: str,
+        name: str,
+        api_key: str | None,
+        *,
+        empty: bool = False,
     ) -> Environment:
         return add_seeded_environment(
             self.store,
@@ -176,6 +182,7 @@ class MockServer:
             name=name,
             credential_types=self.credential_types,
             api_key=api_key,
+            empty=empty,
         )
 
     def environment_for_new_key(self, api_key: str) -> Environment:

@@ -8,7 +8,10 @@ from enum import StrEnum
 from pathlib import Path
 
 from mockserver.request_log import LogFormat
-from mockserver.seed import DEFAULT_SEED
+
+# The seed when none is given. Here rather than in seed.py: reading settings must not load
+# Faker (the pytest plugin reads them in every test run, most of which never start a mock).
+DEFAULT_SEED = 4010
 
 
 class ValidationMode(StrEnum):

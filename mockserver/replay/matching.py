@@ -54,6 +54,11 @@ class Matcher:
             self.interactions.append(interaction)
             self._played.add(len(self.interactions) - 1)
 
+    def rewind(self) -> None:
+        """Play every recorded answer again from the first (POST /__mock/reset)."""
+        with self._lock:
+            self._played.clear()
+
     def take(self, request: RequestToMatch) -> Interaction | None:
         """The first unplayed interaction that matches, marked played; None if there is none."""
         with self._lock:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,6 +42,23 @@ from mockserver.wsgi_servers import WsgiApp
 
 MODES = ("once", "new_episodes", "all", "none")
 REPLAY_HEADER = "X-Mockserver-Replay"
+REWIND_PATH = "/__mock/reset"
+
+
+@dataclass(frozen=True)
+class PlayedExchange:
+    """An exchange the player answered (from the cassette, or as unmatched), or forwarded to
+    an upstream that keeps no journal of its own: what `on_exchange` is told."""
+
+    kind: str  # "replayed", "recorded" or "unmatched"
+    environ: dict[str, Any]
+    request_body: bytes
+    status: int
+    headers: dict[str, str]
+    response_body: bytes
+    operation_id: str | None
+    violations: list[str]
+    nearest: list[str]
 
 
 class CassetteApp:
@@ -55,7 +73,11 @@ class CassetteApp:
         secrets: SecretFilter | None = None,
         match_on: Iterable[str] = ATTRIBUTES,
         repeat_last: bool = False,
+        on_exchange: Callable[[PlayedExchange], None] | None = None,
+        tell_forwarded: bool = False,
     ) -> None:
+        """`on_exchange` hears of every exchange the player answers itself, and, with
+        `tell_forwarded`, of those it forwards and records too."""
         if mode not in MODES:
             raise ValueError(f"unknown record mode {mode!r}: one of {', '.join(MODES)}")
         if mode == "all":
@@ -73,6 +95,8 @@ class CassetteApp:
         self.secrets = secrets or SecretFilter()
         self.matcher = Matcher(cassette.interactions, on=tuple(match_on), repeat_last=repeat_last)
         self.router = OperationRouter(contract.operations.values())
+        self.on_exchange = on_exchange
+        self.tell_forwarded = tell_forwarded
         self._write_lock = threading.Lock()
         if self.recording:
             cassette.recorded = {
@@ -92,18 +116,55 @@ class CassetteApp:
             query=dict(request.args),
             body=self.secrets.filter_body(parse_body(body)),
         )
+        rewind = request.method == "POST" and request.path == REWIND_PATH
+        if rewind:
+            self.matcher.rewind()
+            if not (self.recording or self.fallback is not None):
+                return _rewound()(environ, start_response)
         if self.replaying and not request.path.startswith("/__mock"):
             interaction = self.matcher.take(incoming)
             if interaction is not None:
-                return self._replay(interaction)(environ, start_response)
+                answer = self._replay(interaction)
+                self._tell("replayed", environ, body, answer, interaction)
+                return answer(environ, start_response)
         if self.recording and self.upstream is not None:
-            return self._forward(request, body)(environ, start_response)
+            answer, recorded = self._forward(request, body)
+            if self.tell_forwarded and recorded is not None:
+                self._tell("recorded", environ, body, answer, recorded)
+            return answer(environ, start_response)
         if self.fallback is not None:
             # The body was read here already: the mock gets it afresh.
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
             return self.fallback(environ, start_response)
-        return self._unmatched(incoming, request)(environ, start_response)
+        answer, nearest = self._unmatched(incoming, request)
+        self._tell("unmatched", environ, body, answer, None, nearest)
+        return answer(environ, start_response)
+
+    def _tell(
+        self,
+        kind: str,
+        environ: dict[str, Any],
+        body: bytes,
+        answer: Response,
+        interaction: Interaction | None,
+        nearest: list[str] | None = None,
+    ) -> None:
+        if self.on_exchange is None:
+            return
+        self.on_exchange(
+            PlayedExchange(
+                kind=kind,
+                environ=environ,
+                request_body=body,
+                status=answer.status_code,
+                headers=dict(answer.headers),
+                response_body=answer.get_data(),
+                operation_id=interaction.operation_id if interaction else None,
+                violations=list(interaction.violations) if interaction else [],
+                nearest=nearest or [],
+            )
+        )
 
     # ---- answers -----------------------------------------------------------------------
 
@@ -115,7 +176,9 @@ class CassetteApp:
         body = b"" if interaction.response_body is None else encode_json(interaction.response_body)
         return Response(body, status=interaction.status, headers=headers)
 
-    def _forward(self, request: Request, body: bytes) -> Response:
+    def _forward(self, request: Request, body: bytes) -> tuple[Response, Interaction | None]:
+        """The upstream's answer, and the interaction recorded from it (None for the admin
+        API, which is passed through and never recorded)."""
         assert self.upstream is not None
         target = request.full_path if request.query_string else request.path
         sent_headers = list(request.headers.items())
@@ -124,10 +187,10 @@ class CassetteApp:
                 request.method, target, sent_headers, body
             )
         except UpstreamError as exc:
-            return _error(502, str(exc), request)
+            return _error(502, str(exc), request), None
         answer = Response(payload, status=status, headers=headers)
         if request.path.startswith("/__mock"):
-            return answer  # the upstream mock's own admin API: passed through, never recorded
+            return answer, None
         interaction = Interaction(
             method=request.method,
             path=request.path,
@@ -155,7 +218,7 @@ class CassetteApp:
                 c if 32 <= ord(c) < 127 else "?" for c in summary
             )[:1000]
         self._append(self._filtered(interaction))
-        return answer
+        return answer, interaction
 
     def _filtered(self, interaction: Interaction) -> Interaction:
         return Interaction(
@@ -176,21 +239,27 @@ class CassetteApp:
             self.matcher.add(interaction)  # the matcher's list is the cassette's
             self.cassette.save()
 
-    def _unmatched(self, incoming: RequestToMatch, request: Request) -> Response:
+    def _unmatched(self, incoming: RequestToMatch, request: Request) -> tuple[Response, list[str]]:
         played = self.matcher.all_played(incoming)
+        nearest = self.matcher.nearest(incoming)
         if played:
             reason = (
                 f"all {played} recorded answer(s) to {incoming.label} were played already "
                 "(identical requests are answered in recorded order, each once)"
             )
         else:
-            nearest = self.matcher.nearest(incoming)
             reason = f"no recorded interaction matches {incoming.label} (matching on " + (
                 ", ".join(self.matcher.on)
                 + "). Nearest: "
                 + (" | ".join(nearest) if nearest else "the cassette is empty")
             )
-        return _error(404, f"{self.cassette.path.name}: {reason}", request, unmatched=True)
+        answer = _error(404, f"{self.cassette.path.name}: {reason}", request, unmatched=True)
+        return answer, nearest
+
+
+def _rewound() -> Response:
+    """A replay-only player's answer to POST /__mock/reset: it plays from the start again."""
+    return Response(encode_json({"reset": "cassette"}), status=200, content_type=JSON_CONTENT_TYPE)
 
 
 def _error(status: int, message: str, request: Request, unmatched: bool = False) -> Response:
