@@ -97,6 +97,11 @@ def add_parsers(
         help="a further volatile field, compared by type only (repeatable)",
     )
     verify.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
+    verify.add_argument(
+        "--cleanup",
+        action="store_true",
+        help="delete the integrations the run created on the target, once it is done",
+    )
     _spec_option(verify)
 
 
@@ -220,6 +225,9 @@ def _serve(app: CassetteApp, args: argparse.Namespace, lines: list[str]) -> None
 def verify(args: argparse.Namespace) -> int:
     contract = _contract(args)
     cassettes = [load_cassette(path, contract) for path in args.cassettes]
+    refused = Verifier(contract, args.target, args.api_key).check_credentials()
+    if refused is not None:
+        raise DocumentError(refused)
     reports = []
     for cassette in cassettes:
         verifier = Verifier(
@@ -232,6 +240,9 @@ def verify(args: argparse.Namespace) -> int:
         report = verifier.run(cassette)
         print(report.text())
         reports.append(report)
+        if args.cleanup:
+            for problem in verifier.cleanup():
+                print(f"verify --cleanup: {problem}", file=sys.stderr)
     if args.junit:
         args.junit.write_bytes(junit_xml(reports))
     failed = sum(len(report.failures) for report in reports)

@@ -1,15 +1,19 @@
 """`mockserver verify`: replay a cassette's requests against a live server and compare.
 
 Each recorded request is sent, in order, with the caller's API key in place of the masked one
-and every id seen so far mapped to the target's own (the id a recorded create returned becomes
-the id the target's create returned). The answer must have the recorded status and body, except
-for volatile fields (ids, timestamps, generated identifiers), and must fit the spec.
+(a request recorded without credentials goes without them), each recorded idempotency key
+replaced by a fresh one of this run (so a second run against the same target is answered
+afresh, not replayed), and every id seen so far mapped to the target's own (the id a recorded
+create returned becomes the id the target's create returned). The answer must have the
+recorded status and body, except for volatile fields (ids, timestamps, generated identifiers),
+and must fit the spec. `cleanup()` deletes the integrations the run created.
 """
 
 from __future__ import annotations
 
 import re
 import time
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,6 +110,43 @@ class Verifier:
         self.volatile = VOLATILE_FIELDS | frozenset(volatile)
         self.router = OperationRouter(contract.operations.values())
         self.ids: dict[str, str] = {}  # recorded id -> the target's
+        self.idempotency_keys: dict[str, str] = {}  # recorded key -> this run's
+        # What this run created, with the credential it was created with, for cleanup().
+        self.created: list[tuple[str, str]] = []
+
+    def check_credentials(self) -> str | None:
+        """Why the target refuses the API key, or None when it takes it: one early error
+        instead of a failure for every interaction."""
+        try:
+            status, _, payload = self.upstream.send(
+                "GET", "/v1/integrations", [("Authorization", f"ApiKey {self.api_key}")], b""
+            )
+        except UpstreamError as exc:
+            return str(exc)
+        if status in (401, 403):
+            answer = parse_body(payload)
+            message = answer.get("message") if isinstance(answer, dict) else None
+            return f"{self.upstream.label} refuses --api-key ({status} {message or ''})".strip()
+        return None
+
+    def cleanup(self) -> list[str]:
+        """Delete every integration this run created; what could not be deleted, worded."""
+        problems = []
+        for integration_id, authorization in reversed(self.created):
+            try:
+                status, _, _ = self.upstream.send(
+                    "DELETE",
+                    f"/v1/integrations/{integration_id}",
+                    [("Authorization", authorization)],
+                    b"",
+                )
+            except UpstreamError as exc:
+                problems.append(f"{integration_id}: {exc}")
+                continue
+            if status not in (200, 404):
+                problems.append(f"{integration_id}: DELETE answered {status}")
+        self.created.clear()
+        return problems
 
     def run(self, cassette: Cassette) -> Report:
         outcomes = [
@@ -120,7 +161,10 @@ class Verifier:
         )
         # Each request goes with the kind of credential it was recorded with: a dashboard
         # session sees every environment and credentials in clear, an API key does not.
-        if recorded_auth.startswith("Bearer"):
+        authorization: str | None
+        if not recorded_auth:
+            authorization = None  # recorded without credentials (a 401 probe): sent without
+        elif recorded_auth.startswith("Bearer"):
             if self.dashboard_token is None:
                 outcome.skipped = "recorded with a dashboard session: pass --dashboard-token"
                 return outcome
@@ -131,11 +175,12 @@ class Verifier:
         query = {k: self._mapped_text(v) for k, v in recorded.query.items()}
         target = path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
         headers = [
-            (name, value)
+            (name, self._fresh_key(value) if name.lower() == "idempotency-key" else value)
             for name, value in recorded.request_headers.items()
             if name.lower() != "authorization"
         ]
-        headers.append(("Authorization", authorization))
+        if authorization is not None:
+            headers.append(("Authorization", authorization))
         body = (
             b""
             if recorded.request_body is None
@@ -151,6 +196,15 @@ class Verifier:
             return outcome
         outcome.seconds = time.perf_counter() - started
         actual = parse_body(payload)
+        if (
+            authorization is not None
+            and recorded.method == "POST"
+            and path == "/v1/integrations"
+            and status == 201
+        ):
+            made = actual.get("data", {}).get("_id") if isinstance(actual, dict) else None
+            if isinstance(made, str):
+                self.created.append((made, authorization))
         if status != recorded.status:
             outcome.problems.append(f"status {status}, recorded {recorded.status}")
         self._learn_ids(recorded.response_body, actual)
@@ -175,6 +229,13 @@ class Verifier:
             ]
             outcome.problems.extend(f"spec: {line}" for line in spec_problems)
         return outcome
+
+    def _fresh_key(self, recorded: str) -> str:
+        """This run's key for a recorded idempotency key: the same within the run (a recorded
+        replay is replayed), new in every run."""
+        if recorded not in self.idempotency_keys:
+            self.idempotency_keys[recorded] = f"verify-{uuid.uuid4()}"
+        return self.idempotency_keys[recorded]
 
     # ---- ids ---------------------------------------------------------------------------
 
