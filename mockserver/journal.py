@@ -24,7 +24,7 @@ import orjson
 
 from mockserver.clock import iso_timestamp
 from mockserver.incoming import headers_of
-from mockserver.secrets import mask_body, mask_headers, secret_body_keys
+from mockserver.secrets import mask_body, mask_headers, mask_query, secret_body_keys
 
 
 @dataclass
@@ -191,7 +191,7 @@ class JournalEntry:
             "request": {
                 "method": self.method,
                 "path": self.path,
-                "query": dict(self.query),
+                "query": mask_query(self.query),
                 "headers": dict(self.request_headers),
                 "body": self.request_body,
             },

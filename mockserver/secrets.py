@@ -10,7 +10,8 @@ Everything that keeps or shows an exchange masks the credential keys Novu encryp
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Iterable, Sequence
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 SECRET_MASK = "********"
@@ -18,6 +19,33 @@ CREDENTIALS_FIELD = "credentials"
 SIGNING_KEY = "inboundWebhookSigningKey"
 # Headers that carry a secret: the caller's key or token, a session, the admin token.
 SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-mockserver-admin-token"})
+# A header or query parameter whose name says it holds a secret is masked too, unless allowed.
+SECRET_NAME = re.compile(
+    r"token|key|secret|signature|authorization|cookie|password|passwd|session|credential",
+    re.IGNORECASE,
+)
+# Names that match SECRET_NAME but hold nothing secret: kept, so replays and verify work.
+ALLOWED_NAMES = frozenset({"idempotency-key"})
+
+
+def is_secret_name(name: str, allowed: Collection[str] = ALLOWED_NAMES) -> bool:
+    lowered = name.lower()
+    if lowered in allowed:
+        return False
+    return lowered in SECRET_HEADERS or bool(SECRET_NAME.search(lowered))
+
+
+def mask_query(
+    query: Mapping[str, str],
+    *,
+    extra: Collection[str] = (),
+    allowed: Collection[str] = ALLOWED_NAMES,
+) -> dict[str, str]:
+    """Query parameters with every secret-looking one's value masked (and those in `extra`)."""
+    return {
+        name: SECRET_MASK if (name in extra or is_secret_name(name, allowed)) else value
+        for name, value in query.items()
+    }
 
 
 @functools.cache
@@ -43,11 +71,14 @@ def mask_headers(
     headers: Iterable[tuple[str, str]],
     *,
     secret_names: Collection[str] = SECRET_HEADERS,
+    allowed: Collection[str] = ALLOWED_NAMES,
     keep_tail: int = 0,
 ) -> dict[str, str]:
+    """Headers with the value of each secret one masked: those named in `secret_names`, and
+    any whose name looks secret (SECRET_NAME) and is not `allowed`."""
     return {
         name: mask_header_value(value, keep_tail=keep_tail)
-        if name.lower() in secret_names
+        if name.lower() in secret_names or is_secret_name(name, allowed)
         else value
         for name, value in headers
     }

@@ -50,6 +50,20 @@ def add_parsers(
     record.add_argument(
         "--filter-header", action="append", default=[], metavar="NAME", help="also mask it"
     )
+    record.add_argument(
+        "--filter-query",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also mask this query parameter (names that look secret always are)",
+    )
+    record.add_argument(
+        "--allow-header",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="keep this header although its name looks secret (repeatable)",
+    )
     _matching_options(record)
     _spec_option(record)
 
@@ -147,7 +161,9 @@ def record(args: argparse.Namespace) -> int:
         cassette,
         mode=args.mode,
         upstream=HttpUpstream(args.upstream),
-        secrets=SecretFilter.with_extra(args.filter_key, args.filter_header),
+        secrets=SecretFilter.with_extra(
+            args.filter_key, args.filter_header, args.filter_query, args.allow_header
+        ),
         match_on=_match_on(args),
     )
     doing = "recording" if app.recording else "replaying (the cassette exists; mode once)"

@@ -113,7 +113,8 @@ class CassetteApp:
         incoming = RequestToMatch(
             method=request.method,
             path=request.path,
-            query=dict(request.args),
+            # Filtered as the recorder filtered them: the cassette holds the masked values.
+            query=self.secrets.filter_query(dict(request.args)),
             body=self.secrets.filter_body(parse_body(body)),
         )
         rewind = request.method == "POST" and request.path == REWIND_PATH
@@ -224,7 +225,7 @@ class CassetteApp:
         return Interaction(
             method=interaction.method,
             path=interaction.path,
-            query=interaction.query,
+            query=self.secrets.filter_query(interaction.query),
             request_headers=self.secrets.filter_headers(interaction.request_headers.items()),
             request_body=self.secrets.filter_body(interaction.request_body),
             status=interaction.status,
