@@ -23,6 +23,7 @@ file and seed give the same state.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -34,7 +35,7 @@ from mockserver.auth import Caller
 from mockserver.clock import SteppingClock
 from mockserver.contract import Contract, DocumentError
 from mockserver.errors import NovuError
-from mockserver.ids import IdFactory
+from mockserver.ids import IdFactory, slugify
 from mockserver.integrations.backend import IntegrationsBackend
 from mockserver.replay.files import load_versioned
 from mockserver.seed import SEED_EPOCH, new_organization
@@ -196,8 +197,15 @@ def _add_environment(
     caller = Caller("Bearer", organization, environment)
     for index, body in enumerate(spec.get("integrations") or []):
         where = f"{dataset.path}: {label}, integration {index}"
+        request = _create_body(body)
+        if not request.get("identifier"):
+            # Made from (seed, environment, position) alone: giving one entry an identifier
+            # must not change the identifier another entry gets.
+            name = request.get("name") or server.catalogue.default_name(str(request["providerId"]))
+            own = IdFactory(random.Random(f"{server.seed}:{label}:integration:{index}"))
+            request["identifier"] = f"{slugify(str(name))}-{own.short_id()}"
         try:
-            made = backend.create(caller, _create_body(body))
+            made = backend.create(caller, request)
             if body.get("primary"):
                 made = backend.set_primary(caller, made.id)
         except NovuError as exc:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 
 from mockserver.contract import DocumentError
 from mockserver.contract.documents import load_document
@@ -43,5 +43,24 @@ def load_versioned(
     problems = sorted(form.iter_errors(raw), key=lambda e: list(e.absolute_path))
     if problems:
         first = problems[0]
-        raise error(f"{path}: {where(list(first.absolute_path))}: {first.message}")
+        raise error(f"{path}: {where(list(first.absolute_path))}: {rule_broken(first)}")
     return raw
+
+
+def rule_broken(failure: ValidationError) -> str:
+    """A form's failure as the rule it breaks, then what was found: `must be at least 8
+    characters long ('abc' is too short)`."""
+    rules: dict[str, Callable[[Any], str]] = {
+        "minLength": lambda n: f"must be at least {n} characters long",
+        "maxLength": lambda n: f"must be at most {n} characters long",
+        "minItems": lambda n: f"must have at least {n} item(s)",
+        "minimum": lambda n: f"must be at least {n}",
+        "maximum": lambda n: f"must be at most {n}",
+        "type": lambda t: f"must be of type {t if isinstance(t, str) else ' or '.join(t)}",
+        "enum": lambda values: f"must be one of {', '.join(map(str, values))}",
+        "const": lambda value: f"must be {value!r}",
+    }
+    rule = rules.get(str(failure.validator))
+    if rule is None:
+        return str(failure.message)
+    return f"{rule(failure.validator_value)} ({failure.message})"

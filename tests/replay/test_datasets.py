@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,8 @@ import pytest
 import yaml
 
 from mockserver.app import create_app
-from mockserver.replay.dataset import DatasetError
+from mockserver.contract import load_contract
+from mockserver.replay.dataset import DatasetError, load_dataset
 from mockserver.server import MockServer
 from mockserver.settings import Settings
 from tests.reference import ROOT
@@ -101,3 +103,51 @@ def test_a_bad_dataset_is_refused_naming_the_place(tmp_path: Path, change: Any, 
     with pytest.raises(DatasetError) as error:
         server_for(path)
     assert str(path) in str(error.value) and message in str(error.value)
+
+
+def test_a_dataset_error_states_the_rule(tmp_path: Path) -> None:
+    short = tmp_path / "short-key.yaml"
+    short.write_text(
+        "kind: mockserver-dataset\nversion: 1\norganizations:\n"
+        "- name: Acme\n  environments:\n  - {name: Development, apiKey: abc}\n"
+    )
+    with pytest.raises(DatasetError) as refused:
+        load_dataset(short, load_contract())
+    assert "apiKey: must be at least 8 characters long ('abc' is too short)" in str(refused.value)
+
+
+def test_an_identifier_given_to_one_entry_leaves_the_others_alone(tmp_path: Path) -> None:
+    def identifiers(first_identifier: str | None) -> list[str]:
+        first: dict[str, object] = {"providerId": "ses", "channel": "email"}
+        if first_identifier:
+            first["identifier"] = first_identifier
+        document = {
+            "kind": "mockserver-dataset",
+            "version": 1,
+            "replaceSeed": True,
+            "organizations": [
+                {
+                    "name": "Acme",
+                    "environments": [
+                        {
+                            "name": "Development",
+                            "apiKey": "acme-development-key",
+                            "integrations": [
+                                first,
+                                {"providerId": "twilio", "channel": "sms"},
+                                {"providerId": "slack", "channel": "chat"},
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+        path = tmp_path / f"d-{first_identifier}.json"
+        path.write_text(json.dumps(document))
+        server = create_app(Settings(fixtures_path=path)).extensions["mockserver"]
+        environment = server.store.environment_for_key("acme-development-key")
+        return [i.identifier for i in environment.live() if i.provider_id != "novu"]
+
+    plain, named = identifiers(None), identifiers("chosen")
+    assert named[0] == "chosen" != plain[0]
+    assert named[1:] == plain[1:]
