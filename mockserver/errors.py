@@ -46,6 +46,26 @@ class BadRequest(NovuError):
         super().__init__(400, message)
 
 
+def js_text(value: object) -> str:
+    """A value as JavaScript's template literals write it: Novu's messages are built that way,
+    so a missing channel reads `undefined`, never Python's `None`."""
+    if value is None:
+        return "undefined"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class CommandInvalid(NovuError):
+    """A use case's command that fails its class-validator checks: Nest's BadRequestException
+    built from the failed constraints, whose `message` is their list (`BaseCommand.create` in
+    apps/api/src/app/shared/commands/base.command.ts)."""
+
+    def __init__(self, constraints: list[str]) -> None:
+        super().__init__(400, "; ".join(constraints))
+        self.constraints = constraints
+
+
 class Unauthorized(NovuError):
     def __init__(self, message: str = "Unauthorized", *, bare: bool = False) -> None:
         super().__init__(401, message, reason="" if bare else None)
@@ -119,7 +139,10 @@ def error_body(error: NovuError, *, path: str, timestamp: str) -> dict[str, Any]
     ctx: dict[str, Any] = {"statusCode": error.status}
     if error.reason:
         ctx = {"error": error.reason, "statusCode": error.status}
-    return {**ctx, "timestamp": timestamp, "path": path, "message": error.message, "ctx": ctx}
+    message: str | list[str] = (
+        error.constraints if isinstance(error, CommandInvalid) else error.message
+    )
+    return {**ctx, "timestamp": timestamp, "path": path, "message": message, "ctx": ctx}
 
 
 def validation_error_body(

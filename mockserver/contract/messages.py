@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from mockserver.contract.failures import Failure
-from mockserver.errors import FieldProblem
+from mockserver.errors import FieldProblem, js_text
 
 _TYPE_WORDS = {
     "string": "a string",
@@ -68,13 +68,16 @@ def _sentence(failure: Failure, subject: str) -> str:
             str(v) for v in expected
         )
     if keyword == "const":
-        return f"{subject} must be equal to {expected!r}"
+        # class-validator's @Equals writes the value as JavaScript would, unquoted.
+        return f"{subject} must be equal to {js_text(expected)}"
     if keyword == "pattern":
         if expected == _OBJECT_ID_PATTERN:
             return f"{subject} must be a mongodb id"
         return f"{subject} must match {expected} regular expression"
     if keyword == "additionalProperties":
         return f"property {', '.join(sorted(expected))} should not exist"
+    if keyword == "minLength" and expected == 1:
+        return f"{subject} should not be empty"  # @IsNotEmpty
     if keyword in ("maxLength", "minLength"):
         bound = "shorter than or equal to" if keyword == "maxLength" else "longer than or equal to"
         return f"{subject} must be {bound} {expected} characters"

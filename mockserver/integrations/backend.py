@@ -19,11 +19,13 @@ from mockserver.catalogue import Catalogue
 from mockserver.clock import Clock, iso_timestamp
 from mockserver.errors import (
     BadRequest,
+    CommandInvalid,
     Conflict,
     FieldProblem,
     Forbidden,
     NotFound,
     ValidationFailed,
+    js_text,
 )
 from mockserver.ids import is_object_id, slugify
 from mockserver.integrations.list_answers import ListAnswers
@@ -35,9 +37,24 @@ DEMO_PROVIDERS = {"novu-email": "email", "novu-sms": "sms"}
 # Monthly allowance of the demo providers (MAX_NOVU_INTEGRATION_MAIL/SMS_REQUESTS).
 DEMO_LIMITS = {"email": 300, "sms": 20}
 AGENT_ONLY_PROVIDER = "novu-anthropic"
+# The chat providers whose OAuth URLs Novu generates (the use cases' `providerId: {$in: ...}`).
+OAUTH_PROVIDERS = frozenset({"slack", "novu-slack", "msteams"})
 PUBLIC_API_ROOT = "https://api.novu.co"
 DASHBOARD_ROOT = "https://dashboard.novu.co"
 LINK_LIFETIME = timedelta(minutes=10)
+
+# Answers of providers that implement autoConfigureInboundWebhook only to decline (resend's
+# provider in novuhq/novu packages/providers).
+NO_AUTO_CONFIGURE = {
+    "resend": (
+        "Resend does not currently offer automatic inbound webhook configuration. "
+        "Please configure your webhook manually."
+    ),
+}
+AUTO_CONFIGURE_NOT_IMPLEMENTED = (
+    "A support of auto-configuration of inbound webhook is not implemented by provider, "
+    "manual configuration is required"
+)
 
 _ENV_SCOPE = (
     "API key authentication is scoped to a single environment and cannot {action} an "
@@ -93,16 +110,18 @@ class IntegrationsBackend:
             ]
 
     def webhook_support_status(self, caller: Caller, provider_or_integration_id: str) -> bool:
+        """Whether Novu can parse the provider's delivery events (its handler has both
+        `getMessageId` and `parseEventBody`: the catalogue's `deliveryWebhooks`).
+
+        Found as get-webhook-support-status.usecase.ts finds it: by providerId among the
+        environment's integrations that have a `credentials` field (every one, here), or by
+        id; one whose credentials are empty is then refused with 400."""
         with self.store.lock:
             environment = caller.environment
             integration: Integration | None
             if self.catalogue.get(provider_or_integration_id) is not None:
                 integration = next(
-                    (
-                        i
-                        for i in environment.live()
-                        if i.provider_id == provider_or_integration_id and i.credentials
-                    ),
+                    (i for i in environment.live() if i.provider_id == provider_or_integration_id),
                     None,
                 )
             else:
@@ -310,16 +329,29 @@ class IntegrationsBackend:
     # ---- primary -----------------------------------------------------------------------
 
     def set_primary(self, caller: Caller, integration_id: str) -> Integration:
+        # The command's `@IsDefined() @IsMongoId() integrationId` is checked before the lookup
+        # (set-integration-as-primary.command.ts).
+        if not is_object_id(integration_id):
+            raise CommandInvalid(["integrationId must be a mongodb id"])
         with self.store.lock:
-            integration = caller.environment.integrations.get(integration_id)
-            if integration is None or integration.deleted:
+            # Looked up in the organization, as `{_id, _organizationId}`: a dashboard session
+            # may set any of its environments' integrations primary; an API key is held to its
+            # own environment (PR #11480, utils/assert-integration-environment-scope.ts).
+            integration = self.store.integration(caller.organization.id, integration_id)
+            if integration is None:
                 raise NotFound(f"Integration with id {integration_id} not found")
+            if caller.is_api_key and integration.environment_id != caller.environment.id:
+                raise Forbidden(_ENV_SCOPE.format(action="set as primary"))
             if integration.channel not in self.catalogue.channels_with_primary:
-                raise BadRequest(f"Channel {integration.channel} does not support primary")
+                raise BadRequest(f"Channel {js_text(integration.channel)} does not support primary")
             if integration.primary:
                 return integration
+            environment = self.store.environment(
+                integration.organization_id, integration.environment_id
+            )
+            assert environment is not None
             now = self.clock.now()
-            for other in caller.environment.live():
+            for other in environment.live():
                 if other.channel == integration.channel and other.active and other.primary:
                     other.primary = False
                     other.updated_at = now
@@ -391,14 +423,19 @@ class IntegrationsBackend:
             if caller.is_api_key and integration.environment_id != caller.environment.id:
                 raise Forbidden(_ENV_SCOPE.format(action="auto-configure"))
             provider = self.catalogue.get(integration.provider_id)
+            if integration.provider_id in NO_AUTO_CONFIGURE:
+                return AutoConfigureResult(False, NO_AUTO_CONFIGURE[integration.provider_id], None)
             if provider is None or "autoConfigure" not in provider.features:
+                # BaseHandler.autoConfigureInboundWebhook, for a provider without the method.
+                return AutoConfigureResult(False, AUTO_CONFIGURE_NOT_IMPLEMENTED, None)
+            if not integration.credentials:
+                # The provider's own API refuses a call made without its key; the use case
+                # catches that and answers `Auto-configuration failed: <the error>`. The
+                # provider's wording is not Novu's, so the mock says what is missing.
                 return AutoConfigureResult(
-                    success=False,
-                    message=(
-                        "Auto-configuration failed: provider "
-                        f"{integration.provider_id} does not support auto-configuration"
-                    ),
-                    integration=None,
+                    False,
+                    f"Auto-configuration failed: {provider.display_name} credentials are missing",
+                    None,
                 )
             integration.configurations = {
                 **integration.configurations,
@@ -409,7 +446,8 @@ class IntegrationsBackend:
             integration.updated_at = self.clock.now()
             return AutoConfigureResult(
                 success=True,
-                message=f"Inbound webhooks for {provider.display_name} are configured",
+                # The use case's words when the provider's answer has no message of its own.
+                message="Integration auto-configured successfully",
                 integration=integration,
             )
 
@@ -417,19 +455,38 @@ class IntegrationsBackend:
         fields = _Fields(body)
         identifier = fields.required_string("integrationIdentifier")
         subscriber_id = fields.string("subscriberId")
-        fields.raise_if_any()
         if mode == "link_user" and not subscriber_id:
-            # The body is well-formed; linking a user needs one, which is a rule, not a shape.
-            raise BadRequest("subscriberId is required to link a subscriber's chat identity")
+            # GenerateLinkUserOauthUrlRequestDto: @IsNotEmpty({message: 'subscriberId is
+            # required for link_user'}), a 422 of the validation pipe.
+            fields.problem("subscriberId", "subscriberId is required for link_user")
+        fields.raise_if_any()
         with self.store.lock:
-            integration = self._by_identifier(caller, identifier)
-            provider = self.catalogue.get(integration.provider_id)
-            if provider is None or "oauth" not in provider.features:
-                raise BadRequest(f"OAuth is not supported for provider {integration.provider_id}")
+            # Looked up among the environment's chat integrations of an OAuth provider, by
+            # identifier (generate-connect-oauth-url / generate-link-user-oauth-url use cases):
+            # any other integration is as missing as an unknown identifier.
+            integration = next(
+                (
+                    i
+                    for i in caller.environment.live()
+                    if i.identifier == identifier
+                    and i.channel == "chat"
+                    and i.provider_id in OAUTH_PROVIDERS
+                ),
+                None,
+            )
+            if integration is None:
+                raise NotFound(
+                    f"Integration not found: {identifier} in environment {caller.environment.id}"
+                )
             state = _digest(integration.id, mode, subscriber_id or "", str(body.get("context")))
             redirect = f"{PUBLIC_API_ROOT}/v1/integrations/chat/oauth/callback"
             client_id = str(integration.credentials.get("clientId") or integration.identifier)
             return _authorize_url(integration.provider_id, client_id, redirect, state, mode)
+
+    # Telegram routes, as the telegram-linking use cases of novuhq/novu answer them: an unknown
+    # identifier is 404 `Integration <identifier> not found`; another provider is a 400 worded
+    # per route; a route that needs the bot (link, webhook) refuses an integration without
+    # `credentials.apiToken` with 422.
 
     def link_channel_endpoint(self, caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
         fields = _Fields(body)
@@ -437,11 +494,19 @@ class IntegrationsBackend:
         subscriber_id = fields.required_string("subscriberId")
         fields.raise_if_any()
         with self.store.lock:
-            integration = self._telegram(caller, identifier)
-            token = _digest(integration.id, "link", subscriber_id)[:24]
+            integration = self._telegram(
+                caller, identifier, "Subscriber-link is only available for Telegram integrations."
+            )
+            self._bot_token(
+                integration,
+                "Bot Token is missing from integration credentials. Save the Bot Token and "
+                "re-run the webhook configuration first.",
+            )
+            issued = self.clock.now()
+            code = _digest(integration.id, "link", subscriber_id, iso_timestamp(issued))[:24]
             bot = _bot_username(integration)
             return {
-                "url": f"https://t.me/{bot}?start={token}",
+                "url": f"https://t.me/{bot}?start={code}",
                 "providerMetadata": {"botUsername": bot, "subscriberId": subscriber_id},
             }
 
@@ -450,23 +515,38 @@ class IntegrationsBackend:
         subscriber_id = fields.string("subscriberId")
         fields.raise_if_any()
         with self.store.lock:
-            integration = self._telegram(caller, identifier)
+            # issue-telegram-mobile-link reads only `_id providerId`: no bot token needed.
+            integration = self._telegram(
+                caller, identifier, "Mobile setup link is only available for Telegram integrations."
+            )
             issued = self.clock.now()
             token = _digest(integration.id, "mobile", subscriber_id or "", iso_timestamp(issued))
             token = token[:32]
             return {
                 "token": token,
-                "url": f"{DASHBOARD_ROOT}/mobile/integrations/{quote(identifier)}?token={token}",
+                "url": f"{DASHBOARD_ROOT}/agents/telegram/connect/{token}",
                 "expiresAt": iso_timestamp(issued + LINK_LIFETIME),
             }
 
     def configure_webhook(self, caller: Caller, identifier: str) -> dict[str, str]:
         with self.store.lock:
-            integration = self._telegram(caller, identifier)
+            integration = self._telegram(
+                caller, identifier, "Integration is not a Telegram provider"
+            )
+            self._bot_token(
+                integration,
+                "Bot Token is missing from integration credentials. Please save the Bot Token "
+                "first.",
+            )
+            # Novu keeps the secret it registers with Telegram as `credentials.token` (a
+            # secure key: hidden from API keys, masked wherever an exchange is kept).
+            secret = _digest(integration.id, "telegram-webhook-secret")
+            integration.credentials = {**integration.credentials, "token": secret}
+            integration.updated_at = self.clock.now()
             return {
                 "webhookUrl": (
-                    f"{PUBLIC_API_ROOT}/v2/inbound-webhooks/chat/"
-                    f"{integration.environment_id}/{integration.id}"
+                    f"{PUBLIC_API_ROOT}/v1/agents/{_agent_id(integration)}/webhook/"
+                    f"{quote(integration.identifier)}"
                 ),
                 "configuredAt": iso_timestamp(self.clock.now()),
                 "botUsername": _bot_username(integration),
@@ -489,20 +569,26 @@ class IntegrationsBackend:
             raise Forbidden(_ENV_SCOPE.format(action=action))
         return integration
 
-    def _by_identifier(self, caller: Caller, identifier: str) -> Integration:
-        for integration in caller.environment.live():
-            if integration.identifier == identifier:
-                return integration
-        raise NotFound(f"Integration with identifier {identifier} not found")
-
-    def _telegram(self, caller: Caller, identifier: str) -> Integration:
-        integration = self._by_identifier(caller, identifier)
+    def _telegram(self, caller: Caller, identifier: str, not_telegram: str) -> Integration:
+        integration = next(
+            (i for i in caller.environment.live() if i.identifier == identifier), None
+        )
+        if integration is None:
+            raise NotFound(f"Integration {identifier} not found")
         provider = self.catalogue.get(integration.provider_id)
         if provider is None or "telegramLinks" not in provider.features:
-            raise BadRequest(
-                f"Provider {integration.provider_id} is not supported; only Telegram is"
-            )
+            raise BadRequest(not_telegram)
         return integration
+
+    @staticmethod
+    def _bot_token(integration: Integration, missing: str) -> str:
+        token = integration.credentials.get("apiToken")
+        if not isinstance(token, str) or not token:
+            # Novu's UnprocessableEntityException; every 422 of the contract is a
+            # ValidationErrorDto, which the SDKs parse only with `errors`, so the mock keeps
+            # Novu's message and names the field it is about.
+            raise ValidationFailed([FieldProblem("credentials.apiToken", missing)], message=missing)
+        return token
 
 
 class _Fields:
@@ -536,6 +622,9 @@ class _Fields:
             self.missing(key)
             return ""
         return self.string(key) or ""
+
+    def problem(self, key: str, message: str) -> None:
+        self._problems.append(FieldProblem(key, message))
 
     def missing(self, key: str) -> None:
         self._problems.append(FieldProblem(key, f"{key} should not be null or undefined"))
@@ -576,6 +665,12 @@ def _known_credentials(credentials: dict[str, Any], known: frozenset[str]) -> di
 
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _agent_id(integration: Integration) -> str:
+    """The ObjectId of the agent Novu links a Telegram integration to, made from the
+    integration's own id (the mock keeps no agents)."""
+    return _digest(integration.id, "agent")[:24]
 
 
 def _bot_username(integration: Integration) -> str:

@@ -261,11 +261,15 @@ def test_auto_configure_supported_provider(api):
 
 
 def test_auto_configure_unsupported_provider_is_a_failed_success(api):
+    # BaseHandler.autoConfigureInboundWebhook's words, for a provider without the method.
     created = api.create(providerId="mailtrap", channel="email")
     status, body = api.call("POST", f"/v1/integrations/{created['_id']}/auto-configure")
     assert status == 200
-    assert body["data"]["success"] is False
-    assert body["data"]["message"].startswith("Auto-configuration failed")
+    assert body["data"] == {
+        "success": False,
+        "message": "A support of auto-configuration of inbound webhook is not implemented by "
+        "provider, manual configuration is required",
+    }
 
 
 def test_auto_configure_unknown_is_404(api):
@@ -338,9 +342,17 @@ def test_oauth_url_for_unknown_identifier_is_404_and_missing_field_is_422(api):
 
 
 def test_telegram_routes(api):
-    api.create(providerId="telegram", channel="chat", identifier="tg", name="Support")
+    api.create(
+        providerId="telegram",
+        channel="chat",
+        identifier="tg",
+        name="Support",
+        credentials={"apiToken": "123:bot-token"},
+    )
     status, body = api.call("POST", "/v1/integrations/tg/mobile-link", {"subscriberId": "s1"})
     assert status == 200 and set(body["data"]) == {"token", "url", "expiresAt"}
+    token = body["data"]["token"]
+    assert body["data"]["url"] == f"https://dashboard.novu.co/agents/telegram/connect/{token}"
     status, body = api.call("POST", "/v1/integrations/tg/webhook/configure")
     assert status == 200 and body["data"]["botUsername"] == "support_bot"
     status, body = api.call(
@@ -354,4 +366,4 @@ def test_telegram_routes(api):
 def test_telegram_routes_refuse_other_providers(api):
     api.create(providerId="slack", channel="chat", identifier="sl")
     status, body = api.call("POST", "/v1/integrations/sl/webhook/configure")
-    assert status == 400 and "only Telegram" in body["message"]
+    assert (status, body["message"]) == (400, "Integration is not a Telegram provider")

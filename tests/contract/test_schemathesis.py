@@ -4,7 +4,8 @@ Every operation, positive and negative data, the coverage, fuzzing and stateful 
 between create, update, set-primary, delete and auto-configure are declared in the spec), with
 every check on. Bounded for CI by MOCKSERVER_SCHEMATHESIS_EXAMPLES (README shows a larger run).
 The only adjustments, each explained where it is made:
-  * tests/contract/schemathesis.toml: a schema-valid request may get Novu's business-rule 400;
+  * tests/contract/schemathesis.toml: a schema-valid request may get Novu's business-rule 400
+    (and, on the four routes whose rules Novu words as a 422, that 422);
   * tests/contract/schemathesis_hooks.py: each call sends a fresh idempotency key, as a correct
     client does (Novu scopes keys per organization, so reused generated keys collide).
 """

@@ -221,7 +221,7 @@ def corpus() -> list[Case]:
         ),
         Case("not an ObjectId (delete)", "DELETE", "/v1/integrations/abc", expect=404),
         Case(
-            "not an ObjectId (set-primary)", "POST", "/v1/integrations/abc/set-primary", expect=404
+            "not an ObjectId (set-primary)", "POST", "/v1/integrations/abc/set-primary", expect=400
         ),
         Case(
             "not an ObjectId (auto-configure)",

@@ -10,7 +10,14 @@ import pytest
 from mockserver.auth import Caller
 from mockserver.catalogue import load_catalogue
 from mockserver.clock import Clock
-from mockserver.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
+from mockserver.errors import (
+    BadRequest,
+    CommandInvalid,
+    Conflict,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
 from mockserver.ids import IdFactory
 from mockserver.integrations.backend import IntegrationsBackend
 from mockserver.integrations.models import Integration
@@ -183,12 +190,28 @@ def test_set_primary_refuses_channels_without_primary(world):
         backend.set_primary(dev, chat.id)
 
 
-def test_set_primary_of_unknown_or_other_environment_is_not_found(world):
-    backend, dev, prod, _ = world
+def test_set_primary_of_unknown_is_not_found_and_of_another_environment_forbidden(world):
+    # PR #11480: the lookup is the organization's; an API key is held to its environment.
+    backend, dev, prod, session = world
     theirs = email(backend, prod, "P")
-    for missing in ("0" * 24, theirs.id):
-        with pytest.raises(NotFound, match=f"Integration with id {missing} not found"):
-            backend.set_primary(dev, missing)
+    email(backend, prod, "Q")
+    with pytest.raises(NotFound, match=f"Integration with id {'0' * 24} not found"):
+        backend.set_primary(dev, "0" * 24)
+    with pytest.raises(Forbidden, match="cannot set as primary an integration that belongs"):
+        backend.set_primary(dev, theirs.id)
+    second = next(i for i in backend.list_integrations(prod) if i.name == "Q")
+    assert backend.set_primary(session, second.id).primary is True  # a session, across
+    assert [i.name for i in backend.list_integrations(prod) if i.primary] == ["Q"]
+
+
+def test_set_primary_of_a_non_object_id_fails_the_commands_check(world):
+    backend, dev, _, _ = world
+    with pytest.raises(CommandInvalid) as refused:
+        backend.set_primary(dev, "not-an-id")
+    assert (refused.value.status, refused.value.constraints) == (
+        400,
+        ["integrationId must be a mongodb id"],
+    )
 
 
 def test_conditions_on_a_primary_take_its_primary_away(world):
@@ -393,12 +416,18 @@ def test_webhook_status_rules(world):
     with pytest.raises(NotFound, match="Integration for sendgrid was not found"):
         backend.webhook_support_status(dev, "sendgrid")
     bare = email(backend, dev, "A")
-    with pytest.raises(BadRequest, match=f"Integration {bare.id} doesn't have credentials set up"):
-        backend.webhook_support_status(dev, bare.id)
-    backend.create(
-        dev, {"providerId": "sendgrid", "channel": "email", "credentials": {"apiKey": "k"}}
-    )
+    # By provider too, the first one found is refused when it has no credentials.
+    for asked in (bare.id, "sendgrid"):
+        with pytest.raises(
+            BadRequest, match=f"Integration {bare.id} doesn't have credentials set up"
+        ):
+            backend.webhook_support_status(dev, asked)
+    backend.update(dev, bare.id, {"credentials": {"apiKey": "k"}})
     assert backend.webhook_support_status(dev, "sendgrid") is True
+    mailersend = backend.create(
+        dev, {"providerId": "mailersend", "channel": "email", "credentials": {"apiKey": "k"}}
+    )
+    assert backend.webhook_support_status(dev, mailersend.id) is False  # no event parser
     slack = backend.create(
         dev, {"providerId": "slack", "channel": "chat", "credentials": {"clientId": "c"}}
     )
