@@ -1,7 +1,7 @@
 """What happens to every API request, in Novu's order.
 
 0. An injected fault for the operation fires first: latency, a dropped connection or an error.
-1. The body is read and parsed (413, 415, 400), as Express's body parser does before any guard.
+1. The body is read and parsed (413, 400), as Express's body parsers do before any guard.
 2. The caller is authenticated (401), and dashboard-only routes refuse API keys.
 3. API keys spend a rate-limit token (429), when rate limiting is on.
 4. `Prefer: code=NNN` forces one of the operation's declared error answers.
@@ -43,6 +43,7 @@ from mockserver.errors import (
     validation_error_body,
 )
 from mockserver.faults import DroppedConnection, Fault, fault_payload
+from mockserver.form_bodies import parse_urlencoded
 from mockserver.incoming import Incoming
 from mockserver.integrations.routes import HANDLERS, Exchange
 from mockserver.journal import JournalEntry, Violation
@@ -434,7 +435,12 @@ def _check_scheme(server: MockServer, operation: Operation, caller: Caller) -> N
 
 
 def read_json_body(incoming: Incoming, limit: int) -> Any:
-    """The parsed JSON body, or None when there is none. Raises Novu's 413, 415 or 400."""
+    """The parsed body, or None when there is none; raises Novu's 413 or 400.
+
+    As Novu's Express app reads it (apps/api/src/bootstrap.ts): JSON, and urlencoded forms
+    (form_bodies.py); any other type has no parser, and Express hands the controller `{}`
+    (None here, which the caller turns into {}), so the DTO's checks answer 422. Novu has no
+    415."""
     length = incoming.content_length
     if length is not None and length > limit:
         raise NovuError(413, "request entity too large")
@@ -444,12 +450,10 @@ def read_json_body(incoming: Incoming, limit: int) -> Any:
     if not raw.strip():
         return None
     mimetype = incoming.mimetype
+    if mimetype == "application/x-www-form-urlencoded":
+        return parse_urlencoded(raw)
     if mimetype != "application/json" and not mimetype.endswith("+json"):
-        raise NovuError(
-            415,
-            "Unsupported Media Type: send the body as application/json, "
-            f"not {mimetype or 'untyped'}",
-        )
+        return None
     try:
         parsed = orjson.loads(raw)
     except orjson.JSONDecodeError as refused:

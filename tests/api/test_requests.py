@@ -71,17 +71,41 @@ def test_invalid_utf8_is_400(client, keys):
     assert "not valid UTF-8" in response.get_json()["message"]
 
 
-def test_non_json_content_type_is_415(client, keys):
+def test_a_form_body_is_parsed_as_express_parses_it(client, keys):
+    # bodyParser.urlencoded({extended: true}): every value a string, so `active=true` fails
+    # the DTO's boolean check with Novu's 422 (apps/api/src/bootstrap.ts).
     response = client.post(
         "/v1/integrations",
-        data="providerId=ses",
+        data="providerId=ses&channel=email&active=true",
         headers={
             "Authorization": f"ApiKey {keys.development}",
             "Content-Type": "application/x-www-form-urlencoded",
         },
     )
-    assert response.status_code == 415
-    assert "application/json" in response.get_json()["message"]
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["active"]["messages"] == ["active must be a boolean value"]
+    created = client.post(
+        "/v1/integrations",
+        data="providerId=ses&channel=email&name=Formed",
+        headers={
+            "Authorization": f"ApiKey {keys.development}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    assert created.status_code == 201 and created.get_json()["data"]["name"] == "Formed"
+
+
+def test_a_text_body_reaches_the_rules_as_an_empty_object(client, keys):
+    # No parser takes text/plain: Express hands the controller {}, and the DTO answers 422.
+    response = client.post(
+        "/v1/integrations",
+        data='{"providerId": "ses", "channel": "email"}',
+        headers={"Authorization": f"ApiKey {keys.development}", "Content-Type": "text/plain"},
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["providerId"]["messages"] == [
+        "providerId should not be null or undefined"
+    ]
 
 
 def test_json_array_body_is_422(api):
