@@ -24,7 +24,8 @@ from mockserver.integrations.backend import IntegrationsBackend
 from mockserver.store import Environment, Organization, Store, environment_rng
 
 SEED_EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
-ENVIRONMENT_NAMES = ("Development", "Production")
+DEVELOPMENT, PRODUCTION = "Development", "Production"
+ENVIRONMENT_NAMES = (DEVELOPMENT, PRODUCTION)
 EXTRA_INTEGRATIONS_PER_ENVIRONMENT = 10
 # How often each channel is drawn for the extra integrations.
 CHANNEL_WEIGHTS = {"email": 3, "sms": 3, "chat": 2, "push": 2}
@@ -122,9 +123,7 @@ def populate_environment(
 ) -> None:
     """Novu's defaults for a new environment, then the Faker-made mix."""
     caller = Caller("Bearer", organization, environment)
-    backend.create(caller, {"providerId": "novu-email", "channel": "email", "active": True})
-    backend.create(caller, {"providerId": "novu-sms", "channel": "sms", "active": True})
-    backend.create(caller, {"providerId": "novu", "channel": "in_app", "active": True})
+    add_novu_defaults(backend, caller, environment)
 
     rng = random.Random(f"{seed}:{label}:mix")
     faker = Faker("en_US")
@@ -152,6 +151,24 @@ def populate_environment(
         real = [i for i in created if i.channel == channel and i.active]
         if real and rng.random() < 0.5:
             backend.set_primary(caller, rng.choice(real).id)
+
+
+def add_novu_defaults(
+    backend: IntegrationsBackend, caller: Caller, environment: Environment
+) -> None:
+    """What Novu creates for a new environment (create-novu-integrations.usecase.ts): in the
+    Development environment alone the `novu-email` demo integration, active and made primary;
+    in every environment its Inbox (`novu`, in-app), active, with `hmac: true` in Production,
+    where an Inbox must not accept an arbitrary subscriberId. There is no SMS demo any more."""
+    if environment.name == DEVELOPMENT:
+        demo = backend.create(
+            caller, {"providerId": "novu-email", "channel": "email", "active": True}
+        )
+        backend.set_primary(caller, demo.id)
+    inbox: dict[str, Any] = {"providerId": "novu", "channel": "in_app", "active": True}
+    if environment.name == PRODUCTION:
+        inbox["credentials"] = {"hmac": True}
+    backend.create(caller, inbox)
 
 
 def catalogue_choices(catalogue: Catalogue, channel: str) -> list[Provider]:

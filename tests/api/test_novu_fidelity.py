@@ -248,3 +248,57 @@ def test_webhook_status_of_one_without_credentials_is_400(api: Api) -> None:
         400,
         f"Integration {made['_id']} doesn't have credentials set up",
     )
+
+
+# ---- 1. a new environment's integrations (create-novu-integrations.usecase.ts) -------------
+
+
+def novu_defaults(integrations: list[dict[str, Any]]) -> list[tuple[str, bool, bool, Any]]:
+    return [
+        (i["providerId"], i["active"], i["primary"], i.get("credentials"))
+        for i in integrations
+        if i["providerId"].startswith("novu")
+    ]
+
+
+def test_development_gets_the_email_demo_and_the_inbox(dashboard: Api, keys) -> None:
+    mine = [i for i in dashboard.integrations() if i["_environmentId"] == keys.development_id]
+    # The demo is made primary when it is created; the seeded team may have moved the primary
+    # to a provider of its own since (environments made later show it still primary, below).
+    assert [(p, active, credentials) for p, active, _, credentials in novu_defaults(mine)] == [
+        ("novu-email", True, {}),
+        ("novu", True, {}),
+    ]
+    assert sum(i["primary"] for i in mine if i["channel"] == "email") == 1
+    assert len(mine) == 12  # the ten Faker-made ones come on top
+
+
+def test_production_gets_the_inbox_alone_with_hmac(dashboard: Api, keys) -> None:
+    theirs = [i for i in dashboard.integrations() if i["_environmentId"] == keys.production_id]
+    assert novu_defaults(theirs) == [("novu", True, False, {"hmac": True})]
+
+
+def test_environments_made_later_follow_the_same_rule(client) -> None:
+    made = client.post("/__mock/environments", json={"label": "later"}).get_json()
+    listed = client.get(
+        "/v1/integrations", headers={"Authorization": f"Bearer {made['dashboardToken']}"}
+    ).get_json()["data"]
+    assert novu_defaults(listed) == [("novu-email", True, True, {}), ("novu", True, False, {})]
+
+
+# ---- 3. an idempotency key: no body and {} hash alike ----------------------------------------
+
+
+def test_no_body_and_an_empty_object_are_the_same_request(api: Api) -> None:
+    target = next(i for i in api.integrations() if i["channel"] == "email")["_id"]
+    path = f"/v1/integrations/{target}/set-primary"
+    first = api.client.post(
+        path, headers={"Authorization": api.authorization, "Idempotency-Key": "same-body"}
+    )
+    again = api.client.post(
+        path,
+        json={},
+        headers={"Authorization": api.authorization, "Idempotency-Key": "same-body"},
+    )
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.headers["Idempotency-Replay"] == "true"

@@ -36,7 +36,7 @@ def test_list_is_enveloped_scoped_to_the_key_and_hides_credentials(api, keys):
     status, body = api.call("GET", "/v1/integrations")
     assert status == 200
     assert list(body) == ["data"]
-    assert len(body["data"]) == 13
+    assert len(body["data"]) == 12  # Novu's two Development defaults and ten Faker-made
     for integration in body["data"]:
         assert integration["_environmentId"] == keys.development_id
         assert integration["_organizationId"] == keys.organization_id
@@ -63,8 +63,11 @@ def test_dashboard_sessions_see_every_environment_with_credentials(dashboard, ke
 
 def test_seeded_environment_has_novu_defaults_and_one_primary_per_channel(api):
     integrations = api.integrations()
-    providers = [i["providerId"] for i in integrations[:3]]
-    assert providers == ["novu-email", "novu-sms", "novu"]
+    # create-novu-integrations.usecase.ts: Development gets the novu-email demo (made primary)
+    # and the Inbox; there is no SMS demo any more.
+    providers = [i["providerId"] for i in integrations[:2]]
+    assert providers == ["novu-email", "novu"]
+    assert "novu-sms" not in {i["providerId"] for i in integrations}
     assert {i["channel"] for i in integrations} >= {"email", "sms", "in_app", "chat", "push"}
     for channel in ("email", "sms"):
         active = [i for i in integrations if i["channel"] == channel and i["active"]]

@@ -65,7 +65,7 @@ def test_any_key_and_admin_token_over_http():
         theirs = httpx.get(
             f"{server.url}/v1/integrations", headers={"Authorization": "ApiKey job-2"}
         ).json()["data"]
-        assert len(mine) == len(theirs) == 13
+        assert len(mine) == len(theirs) == 12
         assert mine[0]["_environmentId"] != theirs[0]["_environmentId"]
         assert httpx.get(f"{server.url}/__mock/environments").status_code == 401
         listed = httpx.get(

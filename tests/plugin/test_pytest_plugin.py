@@ -29,7 +29,7 @@ def test_first(novu_mock):
 def test_second_starts_clean(novu_mock):
     listed = httpx.get(f"{novu_mock.url}/v1/integrations", headers=novu_mock.headers).json()
     assert "mine" not in {i["identifier"] for i in listed["data"]}
-    assert len(listed["data"]) == 13
+    assert len(listed["data"]) == 12
 """,
     )
     result.assert_outcomes(passed=2)
@@ -187,7 +187,7 @@ def test_each_sees_only_its_own(novu_mock, round):
     created = httpx.post(f"{novu_mock.url}/v1/integrations", headers=novu_mock.headers,
                          json={"providerId": "ses", "channel": "email", "identifier": "unique"})
     assert created.status_code == 201
-    assert len(novu_mock.integrations()) == 13 + 4
+    assert len(novu_mock.integrations()) == 12 + 4
 """,
         "-n",
         "2",

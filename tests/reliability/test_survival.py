@@ -47,7 +47,7 @@ def still_answers(server: LiveServer) -> None:
         timeout=10,
     )
     assert response.status_code == 200
-    assert len(response.json()["data"]) >= 13
+    assert len(response.json()["data"]) >= 12
 
 
 def request_head(server: LiveServer, length: int) -> bytes:

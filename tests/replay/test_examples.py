@@ -43,7 +43,7 @@ def test_serve_with_the_example_dataset_starts_from_it_on_top_of_the_seed():
     assert by_name["Mailgun (fallback)"]["primary"] is False
     assert by_name["SendGrid (transactional)"]["identifier"] == "sendgrid-transactional"
     assert all(i["credentials"] == {} for i in listed)  # API keys never see credentials
-    assert len(seeded) == 13  # the Faker-seeded organization is still there
+    assert len(seeded) == 12  # the Faker-seeded organization is still there
 
 
 def test_the_example_cassette_replays_to_the_sdk_offline():
