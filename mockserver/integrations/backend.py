@@ -29,7 +29,8 @@ from mockserver.errors import (
 )
 from mockserver.ids import is_object_id, slugify
 from mockserver.integrations.list_answers import ListAnswers
-from mockserver.integrations.models import SIGNING_KEY, Integration
+from mockserver.integrations.models import SIGNING_KEY, Integration, json_copy
+from mockserver.integrations.rules import is_rules, rules_issues
 from mockserver.store import Environment, Store
 
 IN_APP_PROVIDER = "novu"
@@ -239,6 +240,12 @@ class IntegrationsBackend:
         configurations = fields.mapping("configurations")
         fields.raise_if_any()
         del check  # accepted, and confirmed at once: the mock has no provider to ask
+        has_rules = isinstance(body, dict) and "rules" in body
+        rules = body.get("rules") if has_rules else None
+        if has_rules and isinstance(rules, dict) and is_rules(rules):
+            problems = rules_issues(rules)
+            if problems:
+                raise BadRequest("; ".join(problems))
 
         if caller.is_api_key and environment_id and environment_id != caller.environment.id:
             raise Forbidden(_TARGET_ENV_SCOPE)
@@ -268,6 +275,15 @@ class IntegrationsBackend:
                 changes["configurations"] = dict(configurations)
             if conditions is not None:
                 changes["conditions"] = list(conditions)
+            if has_rules:
+                # Rules that say something replace the legacy conditions; any other value
+                # (null, {}, a list) clears them to null (update-integration.usecase.ts).
+                changes["rules_set"] = True
+                if is_rules(rules):
+                    changes["rules"] = json_copy(rules)
+                    changes["conditions"] = []
+                else:
+                    changes["rules"] = None
             if not changes:
                 raise BadRequest("No properties found for update")
             self._apply_update(integration, changes)
@@ -302,7 +318,8 @@ class IntegrationsBackend:
                 self._renumber(
                     integration.environment_id, integration.organization_id, integration.channel
                 )
-        if has_primary and integration.primary and integration.conditions:
+        chosen_by_rules = integration.conditions or is_rules(integration.rules)
+        if has_primary and integration.primary and chosen_by_rules:
             # An integration chosen by conditions cannot stay the channel's default.
             integration.primary = False
             self._renumber(

@@ -50,6 +50,10 @@ class Integration:
     deleted_at: datetime | None = None
     deleted_by: str | None = None
     version: int = 0
+    # JSON Logic rules choosing the integration (newest update use case): absent from the
+    # answer until an update sends `rules` (rules_set), then an object, or null once cleared.
+    rules: Any = None
+    rules_set: bool = False
     # The wire forms built since the last change, at reveal_credentials * 2 + include_virtual_id.
     _wire_cache: list[Any] | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -105,7 +109,7 @@ class Integration:
         the integration's own are never changed in place, only replaced, so a read-only form
         may hold them, and a store of many integrations keeps one of each instead of two.
         """
-        copy = _shared if share_values else _json_copy
+        copy = _shared if share_values else json_copy
         configurations = self.configurations
         if not reveal_credentials and SIGNING_KEY in configurations:
             configurations = {k: v for k, v in configurations.items() if k != SIGNING_KEY}
@@ -132,6 +136,8 @@ class Integration:
         wire["primary"] = self.primary
         wire["priority"] = self.priority
         wire["conditions"] = copy(self.conditions)
+        if self.rules_set:
+            wire["rules"] = copy(self.rules)
         wire["createdAt"] = iso_timestamp(self.created_at)
         wire["updatedAt"] = iso_timestamp(self.updated_at)
         wire["__v"] = self.version
@@ -144,11 +150,11 @@ def _shared(value: Any) -> Any:
     return value
 
 
-def _json_copy(value: Any) -> Any:
+def json_copy(value: Any) -> Any:
     """A deep copy of a JSON value: answers must not share objects with the stored state.
     (copy.deepcopy does the same for any object, several times slower.)"""
     if isinstance(value, dict):
-        return {key: _json_copy(item) for key, item in value.items()}
+        return {key: json_copy(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_json_copy(item) for item in value]
+        return [json_copy(item) for item in value]
     return value

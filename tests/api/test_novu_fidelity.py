@@ -302,3 +302,52 @@ def test_no_body_and_an_empty_object_are_the_same_request(api: Api) -> None:
     )
     assert (first.status_code, again.status_code) == (200, 200)
     assert again.headers["Idempotency-Replay"] == "true"
+
+
+# ---- 10. rules on update (update-integration.usecase.ts, newest) ---------------------------
+
+RULES = {"and": [{"==": [{"var": "subscriber.email"}, "a@b.co"]}]}
+
+
+def test_rules_are_stored_returned_and_replace_conditions(api: Api) -> None:
+    condition = {"isNegated": False, "type": "BOOLEAN", "value": "AND", "children": []}
+    made = api.create(providerId="slack", channel="chat", conditions=[condition])
+    assert "rules" not in made  # never set: not in the answer
+    status, answer = api.call("PUT", f"/v1/integrations/{made['_id']}", {"rules": RULES})
+    assert status == 200
+    assert (answer["data"]["rules"], answer["data"]["conditions"]) == (RULES, [])
+    listed = next(i for i in api.integrations() if i["_id"] == made["_id"])
+    assert listed["rules"] == RULES
+    status, answer = api.call("PUT", f"/v1/integrations/{made['_id']}", {"rules": {}})
+    assert (status, answer["data"]["rules"]) == (200, None)  # cleared, stored as null
+
+
+def test_rules_that_take_an_email_primary_away(api: Api) -> None:
+    primary = next(i for i in api.integrations() if i["channel"] == "email" and i["primary"])
+    status, answer = api.call("PUT", f"/v1/integrations/{primary['_id']}", {"rules": RULES})
+    assert (status, answer["data"]["primary"]) == (200, False)
+
+
+@pytest.mark.parametrize(
+    "rules,message",
+    [
+        ({"log": ["x"]}, 'Unsupported operator "log"'),
+        ({"and": [{"==": [1, 1], "or": []}]}, "Invalid rule node with 2 keys"),
+    ],
+)
+def test_rules_with_operators_novu_does_not_run_are_400(api: Api, rules, message) -> None:
+    made = api.create(providerId="slack", channel="chat")
+    status, answer = api.call("PUT", f"/v1/integrations/{made['_id']}", {"rules": rules})
+    assert status == 400 and answer["message"].startswith(message)
+    assert "rules" not in next(i for i in api.integrations() if i["_id"] == made["_id"])
+
+
+def test_rules_survive_a_state_round_trip(api: Api, client) -> None:
+    made = api.create(providerId="slack", channel="chat")
+    api.call("PUT", f"/v1/integrations/{made['_id']}", {"rules": RULES})
+    exported = client.get("/__mock/state").data
+    assert (
+        client.put("/__mock/state", data=exported, content_type="application/json").status_code
+        == 200
+    )
+    assert client.get("/__mock/state").data == exported

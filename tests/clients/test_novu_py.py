@@ -41,7 +41,7 @@ def novu(server: LiveServer) -> Iterator[Novu]:
 
 def test_list_create_update_primary_delete(novu: Novu):
     seeded = novu.integrations.list().result
-    assert len(seeded) == 13
+    assert len(seeded) == 12
     active = novu.integrations.list_active().result
     assert {i.id for i in active} == {i.id for i in seeded if i.active}
 
@@ -88,7 +88,7 @@ def test_list_create_update_primary_delete(novu: Novu):
 
     remaining = novu.integrations.delete(integration_id=created.id).result
     assert created.id not in {i.id for i in remaining}
-    assert len(remaining) == 13
+    assert len(remaining) == 12
 
 
 def test_chat_link_and_oauth_methods(novu: Novu):
@@ -106,6 +106,7 @@ def test_chat_link_and_oauth_methods(novu: Novu):
             "channel": "chat",
             "identifier": "support-bot",
             "name": "Support",
+            "credentials": {"api_token": "123456:bot-token"},  # the link and webhook need it
         }
     )
     connect = novu.integrations.generate_connect_o_auth_url(
@@ -147,11 +148,16 @@ def test_routes_without_an_sdk_method_answer_raw_calls_with_the_same_auth(server
     httpx.post(f"{server.url}/__mock/reset")
     api_key = {"Authorization": f"ApiKey {server.development_key}"}
     status = httpx.get(
-        f"{server.url}/v1/integrations/webhook/provider/novu-email/status", headers=api_key
+        f"{server.url}/v1/integrations/webhook/provider/novu-sms/status", headers=api_key
     )
     assert status.status_code == 404
     # Novu's own message: the route is served (also where Novu's document hides it).
-    assert status.json()["message"] == "Integration for novu-email was not found"
+    assert status.json()["message"] == "Integration for novu-sms was not found"
+    demo = httpx.get(
+        f"{server.url}/v1/integrations/webhook/provider/novu-email/status", headers=api_key
+    )
+    assert demo.status_code == 400  # found, but the demo has no credentials of its own
+    assert demo.json()["message"].endswith("doesn't have credentials set up")
     session = {"Authorization": f"Bearer {server.dashboard_token}"}
     in_app = httpx.get(f"{server.url}/v1/integrations/in-app/status", headers=session)
     assert in_app.json() == {"data": {"active": False}}
@@ -213,8 +219,8 @@ def test_the_sdk_recovers_from_a_429_by_honouring_retry_after():
             calls = 0
             # Keep calling until the bucket runs dry (how soon depends on the machine's speed).
             while 429 not in seen and calls < 5000:
-                assert len(novu.integrations.list().result) == 13
+                assert len(novu.integrations.list().result) == 12
                 calls += 1
-            assert len(novu.integrations.list().result) == 13  # the call after a 429, too
+            assert len(novu.integrations.list().result) == 12  # the call after a 429, too
         assert 429 in seen
         assert seen.count(200) == calls + 1  # every call ended in a 200 after its retries

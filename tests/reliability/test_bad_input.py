@@ -58,6 +58,8 @@ def wrong_type_cases() -> Iterator[Case]:
         definitions = validator.schema["$defs"]
         root = definitions[validator.schema["$ref"].rsplit("/", 1)[1]]
         for name, schema in root["properties"].items():
+            if "$ref" not in schema and "type" not in schema:
+                continue  # takes any JSON (`rules`: the use case judges it), so nothing is wrong
             if "$ref" in schema:
                 definition = definitions[schema["$ref"].rsplit("/", 1)[1]]
                 kind = definition.get("type", "object")

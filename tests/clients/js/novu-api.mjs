@@ -28,7 +28,7 @@ async function expectError(name, status, ErrorClass, run) {
 let seeded;
 await step("list", async () => {
   seeded = (await novu.integrations.list()).result;
-  assert.equal(seeded.length, 13);
+  assert.equal(seeded.length, 12);
 });
 await step("listActive", async () => {
   const active = (await novu.integrations.listActive()).result;
@@ -65,6 +65,7 @@ await novu.integrations.create({
 });
 await novu.integrations.create({
   providerId: "telegram", channel: "chat", identifier: "support-bot", name: "Support",
+  credentials: { apiToken: "123456:bot-token" },
 });
 await step("generateConnectOAuthUrl", async () => {
   const { url } = (await novu.integrations.generateConnectOAuthUrl({

@@ -26,7 +26,7 @@ async function expectStatus(name, status, message, run) {
 let all;
 await step("getAll", async () => {
   all = (await novu.integrations.getAll()).data.data;
-  assert.equal(all.length, 13);
+  assert.equal(all.length, 12);
 });
 await step("getActive", async () => {
   const active = (await novu.integrations.getActive()).data.data;
