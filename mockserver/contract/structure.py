@@ -7,6 +7,12 @@ Two renderings are understood:
 * the flattened `fields` rendering the seed document uses: a `name` and a list of
   `{name, type, required, description}` entries. It keeps only top-level names, coarse types and
   required flags, so it checks less than a draft-style document does.
+
+Every document is first checked by the JSON Structure project's own schema validator (the
+`json-structure` package), which names the place of each problem. The `fields` rendering is not
+a core document, so it is checked in its core form (`core_document`): an object whose properties
+are the fields, `object` read as a map of any values and `array` as an array of any values (the
+rendering says nothing of what is inside them), required as the fields' flags say.
 """
 
 from __future__ import annotations
@@ -77,14 +83,63 @@ class StructureDocument:
     source: str
 
 
+CORE_META_SCHEMA = "https://json-structure.org/meta/core/v0/#"
+# How the `fields` rendering's coarse types read as core JSON Structure types.
+_CORE_OF_FIELD_TYPE: dict[str, dict[str, Any]] = {
+    "object": {"type": "map", "values": {"type": "any"}},
+    "array": {"type": "array", "items": {"type": "any"}},
+}
+
+
 def load_structure(path: Path) -> StructureDocument:
     return structure_from_document(load_document(path), source=str(path))
+
+
+def core_document(document: dict[str, Any]) -> dict[str, Any]:
+    """The document as core JSON Structure: itself, or the `fields` rendering restated."""
+    if "fields" not in document or not isinstance(document["fields"], list):
+        return document
+    fields = [entry for entry in document["fields"] if isinstance(entry, dict)]
+    properties = {
+        str(entry.get("name")): _CORE_OF_FIELD_TYPE.get(
+            str(entry.get("type")), {"type": entry.get("type")}
+        )
+        for entry in fields
+    }
+    core: dict[str, Any] = {
+        "$schema": CORE_META_SCHEMA,
+        "$id": f"urn:mockserver:fields:{document.get('name')}",
+        "name": document.get("name"),
+        "type": "object",
+        "properties": properties,
+    }
+    required = [str(entry.get("name")) for entry in fields if entry.get("required") is True]
+    if required:
+        core["required"] = required
+    return core
+
+
+def sdk_problems(document: dict[str, Any]) -> list[str]:
+    """What the JSON Structure project's schema validator finds wrong, each with its place."""
+    from json_structure import SchemaValidator, ValidationSeverity
+
+    found = SchemaValidator().validate(core_document(document))
+    return [
+        f"{problem.path}: {problem.message}"
+        for problem in found
+        if problem.severity == ValidationSeverity.ERROR
+    ]
 
 
 def structure_from_document(document: dict[str, Any], *, source: str) -> StructureDocument:
     name = document.get("name")
     if not isinstance(name, str) or not name:
         raise DocumentError(f"{source}: a JSON Structure document needs a `name`")
+    problems = sdk_problems(document)
+    if problems:
+        raise DocumentError(
+            f"{source}: not a valid JSON Structure document: " + "; ".join(problems[:5])
+        )
     if "fields" in document:
         schema = _from_fields(document, source)
         rendering = "fields"

@@ -141,26 +141,38 @@ def test_draft_syntax_features():
     assert errors(validator, {**good, "big": 5}) != []  # 64-bit integers travel as strings
 
 
+URI = "https://json-structure.org/meta/core/v0/#"
+
+
 @pytest.mark.parametrize(
     "document,problem",
     [
         ({"fields": []}, "needs a `name`"),
-        ({"name": "T", "fields": [{"name": "a"}]}, "needs a `type`"),
-        ({"name": "T", "type": "object"}, "needs `$schema`"),
-        ({"$schema": "s", "$id": "i", "name": "T"}, "needs a `type` or a `$root`"),
+        # The rest are found by the JSON Structure project's schema validator, which names the
+        # place of each problem as a JSON pointer.
+        ({"name": "T", "fields": [{"name": "a"}]}, "#/properties/a/type: Type must be"),
+        ({"name": "T", "type": "object"}, "#: Missing required '$id' keyword at root"),
+        (
+            {"$schema": URI, "$id": "urn:t", "name": "T"},
+            "#: Document must have 'type', '$root'",
+        ),
         (
             {
-                "$schema": "s",
-                "$id": "i",
+                "$schema": URI,
+                "$id": "urn:t",
                 "name": "T",
                 "type": "object",
                 "properties": {"a": {"type": {"$ref": "#/definitions/Nope"}}},
             },
-            "unresolvable reference",
+            "#/properties/a/type/$ref: JSON Pointer segment '/definitions' not found",
         ),
-        ({"$schema": "s", "$id": "i", "name": "T", "type": "quaternion"}, "unknown type"),
+        (
+            {"$schema": URI, "$id": "urn:t", "name": "T", "type": "quaternion"},
+            "#/type: Type 'quaternion' is not a recognized",
+        ),
     ],
 )
 def test_bad_documents_get_clear_errors(document, problem):
-    with pytest.raises(DocumentError, match=re.escape(problem)):
+    """Each names the file and the place in it."""
+    with pytest.raises(DocumentError, match="^bad.json: .*" + re.escape(problem)):
         structure_from_document(document, source="bad.json")
