@@ -68,6 +68,7 @@ class JournalEntry:
         "_request_headers",
         "_time",
         "cassette",
+        "cost",
         "duration_ms",
         "environment_id",
         "fault",
@@ -82,6 +83,7 @@ class JournalEntry:
         "request_size",
         "response_bytes",
         "response_headers",
+        "response_shared",
         "response_size",
         "secret_keys",
         "status",
@@ -109,6 +111,7 @@ class JournalEntry:
         nearest: list[str] | None = None,
         replay_of: str | None = None,
         cassette: str | None = None,
+        response_shared: Any = None,
     ) -> None:
         self.id = id
         self._moment: datetime | None = moment
@@ -122,7 +125,26 @@ class JournalEntry:
         self.request_size = 0 if request_bytes is None else len(request_bytes)
         self.response_size = 0 if response_bytes is None else len(response_bytes)
         self.request_bytes = _kept(request_bytes)
-        self.response_bytes = _kept(response_bytes)
+        # An answer `{"data": X}` whose X is a shared, never-changed wire form (a cached list,
+        # an integration's single-answer form) is kept as X: the bytes written for each answer
+        # are a fresh copy, and keeping them would allocate (and page in) a list of 1,000
+        # integrations on every request, where X already exists. Keeping X also keeps alive
+        # what an integration holds weakly, its single answer and that answer's verdict.
+        self.response_shared = response_shared
+        self.response_bytes = None if response_shared is not None else _kept(response_bytes)
+        # Roughly the bytes this entry holds, worked out once (the journal adds it up on every
+        # record and eviction). A shared answer counts at its written size: it may outlive the
+        # cache that made it, and the bound must hold either way.
+        kept_answer = (
+            self.response_size if response_shared is not None else len(self.response_bytes or b"")
+        )
+        self.cost = (
+            ENTRY_OVERHEAD
+            + len(self.request_bytes or b"")
+            + kept_answer
+            + len(path)
+            + len(query) * 64
+        )
         self.status = status
         self.response_headers = response_headers
         self.duration_ms = duration_ms
@@ -136,12 +158,6 @@ class JournalEntry:
         # Answered by a cassette player: "replayed", "recorded", or "unmatched" (no recording).
         self.cassette = cassette
         self.secret_keys: frozenset[str] | None = None  # the journal's, set when recorded
-
-    @property
-    def cost(self) -> int:
-        """Roughly the bytes this entry holds."""
-        kept = len(self.request_bytes or b"") + len(self.response_bytes or b"")
-        return ENTRY_OVERHEAD + kept + len(self.path) + len(self.query) * 64
 
     @property
     def time(self) -> str:
@@ -170,6 +186,8 @@ class JournalEntry:
     @property
     def response_body(self) -> Any:
         """The answer's body as JSON, secrets masked."""
+        if self.response_shared is not None:
+            return mask_body({"data": self.response_shared}, self.secret_keys)
         return self._body(self.response_bytes, self.response_size)
 
     def _body(self, raw: bytes | None, size: int) -> Any:

@@ -51,6 +51,7 @@ from mockserver.ratelimit import too_many_requests
 from mockserver.secrets import environments_in, hidden_from_api_key
 from mockserver.server import MockServer
 from mockserver.settings import ValidationMode
+from mockserver.shared_documents import shared_payload
 
 log = logging.getLogger("mockserver")
 VIOLATION_HEADER = "X-Mockserver-Contract-Violation"
@@ -203,7 +204,7 @@ class _Exchange:
         if checking:
             status, payload = self._check_response(status, payload, headers)
         encoded = encode_json(payload)
-        self._journal(status, encoded, headers)
+        self._journal(status, encoded, headers, shared_payload(payload))
         return Answer(status, encoded, headers)
 
     # ---- helpers -----------------------------------------------------------------------
@@ -245,13 +246,16 @@ class _Exchange:
         where = self.incoming.path_with_query
         return 500, error_body(crash, path=where, timestamp=now_iso(self.server))
 
-    def _journal(self, status: int, encoded: bytes | None, headers: dict[str, str]) -> None:
+    def _journal(
+        self, status: int, encoded: bytes | None, headers: dict[str, str], shared: Any = None
+    ) -> None:
         record_exchange(
             self.server,
             self.incoming,
             status=status,
             response_headers=headers,
             response_body=encoded,
+            response_shared=shared,
             duration_ms=(time.perf_counter() - self.started) * 1000,
             operation_id=self.operation.operation_id,
             environment_id=self.environment_id,

@@ -733,3 +733,21 @@ def test_a_body_read_first_reads_the_same_bytes() -> None:
         chunked = {"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input": io.BytesIO(body)}
         read_body_first(chunked)
         assert chunked["wsgi.input"].read(10) + chunked["wsgi.input"].read() == body
+
+
+def test_a_shared_answer_is_journaled_as_itself_and_shows_what_was_sent() -> None:
+    """The fast path (a cached answer kept by reference) against the plain one (its bytes)."""
+    app = fresh()
+    client = app.test_client()
+    server = app.extensions["mockserver"]
+    session = {"Authorization": f"Bearer {server.organizations[0].dashboard_token}"}
+    answers = [client.get("/v1/integrations", headers=session) for _ in range(2)]
+    first, second = server.journal.entries()[1], server.journal.entries()[0]
+    assert first.response_shared is not None and first.response_shared is second.response_shared
+    assert first.response_bytes is None
+    sent = orjson.loads(answers[0].data)
+    # What the journal shows is what was sent, with the same masking as bytes would get.
+    plain = Journal(10)
+    plain.record(journal_entry(plain, answers[0].data))
+    assert second.response_body == plain.entries()[0].response_body
+    assert second.response_body["data"][0]["_id"] == sent["data"][0]["_id"]
