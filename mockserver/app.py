@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from mockserver.dispatch import ApiDispatcher
+from mockserver.dispatch import STARTED_AT, ApiDispatcher
 from mockserver.encoding import JSON_CONTENT_TYPE, encode_json
 from mockserver.errors import NovuError, error_body
 from mockserver.health import health
@@ -122,12 +123,14 @@ def _journal_unmatched(
         if status == 404
         else "no operation of the spec has this method here"
     )
+    started = incoming.environ.get(STARTED_AT)
     record_exchange(
         server,
         incoming,
         status=status,
         response_headers={"Content-Type": JSON_CONTENT_TYPE, **headers},
         response_body=encode_json(body),
+        duration_ms=(time.perf_counter() - started) * 1000 if started is not None else 0.0,
         nearest=nearest,
         violations=[Violation("request", f"{what} (nearest: {'; '.join(nearest)})")],
     )

@@ -10,6 +10,7 @@ Flask, whose view for an operation runs the very same pipeline.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
@@ -21,6 +22,8 @@ from mockserver.server import MockServer
 from mockserver.wsgi_servers import WsgiApp
 
 StartResponse = Callable[..., Any]
+# The moment the dispatcher handed a request on to Flask, in the environ.
+STARTED_AT = "mockserver.started_at"
 
 
 def status_line(status: int) -> str:
@@ -44,6 +47,8 @@ class ApiDispatcher:
         incoming = Incoming(environ)
         matched = self.router.match(incoming.method, incoming.path)
         if matched is None:
+            # Flask answers it (a 404, a 405, the admin API); the log line times it from here.
+            environ[STARTED_AT] = time.perf_counter()
             return self.fallback(environ, start_response)
         operation, path_params = matched
         answer = handle(self.server, operation, incoming, path_params)

@@ -100,3 +100,11 @@ def test_version_from_the_command_line() -> None:
         [sys.executable, "-m", "mockserver", "--version"], capture_output=True, text=True
     )
     assert shown.returncode == 0 and shown.stdout.startswith("mockserver ")
+
+
+def test_a_request_to_no_route_is_timed_like_any_other() -> None:
+    app = create_app(Settings())
+    client = app.test_client()
+    client.get("/v1/integration")
+    entry = app.extensions["mockserver"].journal.entries()[0]
+    assert entry.status == 404 and entry.duration_ms > 0  # measured, not left at zero
