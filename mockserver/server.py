@@ -7,7 +7,7 @@ so any number of servers can live in one process (tests, the pytest plugin, xdis
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mockserver.catalogue import Catalogue, load_catalogue
 from mockserver.clock import Clock
@@ -22,14 +22,11 @@ from mockserver.integrations.models import Integration
 from mockserver.integrations.routes import HANDLERS
 from mockserver.journal import Journal
 from mockserver.ratelimit import RateLimiter
+from mockserver.replay.dataset import Dataset, apply_dataset, load_dataset
 from mockserver.request_log import RequestLog
 from mockserver.seed import add_seeded_environment, new_organization, seed_store
 from mockserver.settings import Settings
 from mockserver.store import Environment, Organization, Store
-
-if TYPE_CHECKING:
-    # Imported where used: the dataset module builds on this one.
-    from mockserver.replay.dataset import Dataset
 
 _CREDENTIALS_SCHEMA = "CredentialsDto"
 _CREATE = "IntegrationsController_createIntegration"
@@ -81,8 +78,6 @@ class MockServer:
         self._isolated = 0
         self.dataset: Dataset | None = None
         if settings.fixtures_path is not None:
-            from mockserver.replay.dataset import load_dataset
-
             self.dataset = load_dataset(settings.fixtures_path, self.contract)
         self.reset()
 
@@ -103,8 +98,6 @@ class MockServer:
                 self.store, self.catalogue, self.seed, credential_types=self.credential_types
             )
             if self.dataset is not None:
-                from mockserver.replay.dataset import apply_dataset
-
                 apply_dataset(self, self.dataset)
         self.ready = True
 

@@ -10,13 +10,13 @@ goes, and nothing keeps a replaced one alive.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Hashable
+from typing import Any
 
-if TYPE_CHECKING:
-    from mockserver.contract.operations import ResponseContract
-    from mockserver.contract.validators import SchemaValidator
-
-    AnswerVerdict = tuple[ResponseContract, SchemaValidator, int]
+# The facts are opaque here: a validator that passed a document, or the (contract, structure
+# validator, status) an answer passed. This module sits below the contract layer, which keeps
+# them, and knows nothing of it.
+Verdict = Hashable
 
 
 class SharedDocument(dict[str, Any]):
@@ -25,7 +25,7 @@ class SharedDocument(dict[str, Any]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.valid_under: tuple[SchemaValidator, ...] = ()  # the validators that passed it
+        self.valid_under: tuple[Verdict, ...] = ()  # the validators that passed it
         self.encoded: bytes | None = None  # its JSON, once written
 
     def __reduce__(self) -> tuple[type[dict[str, Any]], tuple[dict[str, Any]]]:
@@ -38,9 +38,9 @@ class SharedList(list[Any]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.valid_under: tuple[SchemaValidator, ...] = ()  # the validators that passed each item
+        self.valid_under: tuple[Verdict, ...] = ()  # the validators that passed each item
         # The (contract, structure validator, status) checks that `{"data": it}` passed.
-        self.passed_as_answer: tuple[AnswerVerdict, ...] = ()
+        self.passed_as_answer: tuple[Verdict, ...] = ()
         self.encoded: bytes | None = None
 
     def __reduce__(self) -> tuple[type[list[Any]], tuple[list[Any]]]:

@@ -27,20 +27,21 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from jsonschema import Draft202012Validator
 
 from mockserver.auth import Caller
+from mockserver.catalogue import Catalogue
 from mockserver.clock import SteppingClock
 from mockserver.contract import Contract, DocumentError
 from mockserver.errors import NovuError
 from mockserver.ids import IdFactory, slugify
 from mockserver.integrations.backend import IntegrationsBackend
+from mockserver.integrations.models import Integration
 from mockserver.replay.files import load_versioned
 from mockserver.seed import SEED_EPOCH, new_organization
-from mockserver.server import MockServer
-from mockserver.store import Environment, environment_rng
+from mockserver.store import Environment, Store, environment_rng
 
 KIND = "mockserver-dataset"
 VERSION = 1
@@ -87,6 +88,18 @@ FORMAT = Draft202012Validator(
         },
     }
 )
+
+
+class DatasetHost(Protocol):
+    """What applying a dataset needs of a server (MockServer is one): described here rather
+    than imported, so that the server can build on this module and not the other way round."""
+
+    store: Store
+    seed: int
+    catalogue: Catalogue
+    credential_types: dict[str, str]
+
+    def integration_violations(self, integration: Integration) -> list[str]: ...
 
 
 class DatasetError(DocumentError):
@@ -148,7 +161,7 @@ def _create_body(body: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in body.items() if key != "primary"}
 
 
-def apply_dataset(server: MockServer, dataset: Dataset) -> None:
+def apply_dataset(server: DatasetHost, dataset: Dataset) -> None:
     """Add the dataset's organizations to the server's store (emptied first with replaceSeed)."""
     store = server.store
     with store.lock:
@@ -167,7 +180,7 @@ def apply_dataset(server: MockServer, dataset: Dataset) -> None:
 
 
 def _add_environment(
-    server: MockServer,
+    server: DatasetHost,
     dataset: Dataset,
     organization: Any,
     spec: dict[str, Any],
