@@ -44,14 +44,6 @@ ENTRY_OVERHEAD = 2048
 _COPY_BELOW = 64 * 1024
 
 
-def keep_body(raw: bytes | None) -> bytes | None:
-    """Bytes the journal can keep: at most MAX_KEPT_BODY (callers check), in a block of their
-    own size."""
-    if raw is None or len(raw) >= _COPY_BELOW:
-        return raw
-    return memoryview(raw).tobytes()
-
-
 def truncation_marker(size: int) -> str:
     return f"<not kept: {size} bytes, over the journal's {MAX_KEPT_BODY}-byte limit per body>"
 
@@ -228,9 +220,11 @@ class JournalEntry:
 
 
 def _kept(raw: bytes | None) -> bytes | None:
-    if raw is None or len(raw) > MAX_KEPT_BODY:
+    """What the journal keeps of a body: nothing past MAX_KEPT_BODY (the entry shows a marker
+    instead), and a small one in a block of its own size."""
+    if not raw or len(raw) > MAX_KEPT_BODY:
         return None
-    return keep_body(raw) if raw else None
+    return raw if len(raw) >= _COPY_BELOW else memoryview(raw).tobytes()
 
 
 def parse_kept(raw: bytes) -> Any:

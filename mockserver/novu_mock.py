@@ -218,6 +218,14 @@ class NovuMock:
             if e.cassette == "unmatched"
         ]
 
+    def unexpected_violations(self) -> list[str]:
+        """The violations that fail a passing test: none when the test expects them."""
+        return [] if self.violations_expected else self.violations()
+
+    def unallowed_unmatched(self) -> list[str]:
+        """The requests without a recording that fail a passing test: none when allowed."""
+        return [] if self.unmatched_allowed else self.unmatched_recordings()
+
     def failed_exchanges(self) -> list[str]:
         """Each 4xx or 5xx this test got, with Novu's message and field messages."""
         lines = []

@@ -31,6 +31,7 @@ from mockserver import idempotency
 from mockserver.auth import ENVIRONMENT_HEADER, Caller, authenticate
 from mockserver.clock import iso_timestamp
 from mockserver.contract.checks import check_request, response_violations
+from mockserver.contract.documents import MAX_NESTING, nested_deeper_than
 from mockserver.contract.operations import Operation
 from mockserver.encoding import JSON_CONTENT_TYPE, encode_json
 from mockserver.errors import (
@@ -121,10 +122,8 @@ class _Exchange:
         self.violations: list[Violation] = []
         self.fault: Fault | None = None
         self._claimed: tuple[str, str, Caller] | None = None
-        # A replayed answer is checked against the operation that first produced it.
-        self.answered_by: Operation = operation
-        self.replay_of: str | None = None
-        self.first_status = 0
+        # The kept first answer this request replays, if it is an idempotent replay.
+        self.replayed: idempotency.FirstAnswer | None = None
 
     # ---- the stages --------------------------------------------------------------------
 
@@ -212,12 +211,15 @@ class _Exchange:
     def _check_response(
         self, status: int, payload: Any, headers: dict[str, str]
     ) -> tuple[int, Any]:
-        operation = self.answered_by
-        found = response_violations(
-            operation,
+        operation, judged_status = self.operation, status
+        if self.replayed is not None:
             # A replay goes out under the route's status but was made, and is judged, as the
             # first operation's answer at its own status.
-            status=self.first_status if self.replay_of is not None else status,
+            operation = self.server.operations.get(self.replayed.operation_id, operation)
+            judged_status = self.replayed.status
+        found = response_violations(
+            operation,
+            status=judged_status,
             headers=headers,
             body=payload,
             structure_validator=self.server.contract.structure_validator,
@@ -261,7 +263,7 @@ class _Exchange:
             environment_id=self.environment_id,
             violations=list(self.violations),
             fault=self.fault.id if self.fault else None,
-            replay_of=self.replay_of,
+            replay_of=self.replayed.operation_id if self.replayed else None,
         )
 
     def _throttle(self, caller: Caller) -> None:
@@ -326,9 +328,7 @@ class _Exchange:
             if first.revealed:
                 payload = hidden_from_api_key(payload)
         self.headers["Idempotency-Replay"] = "true"
-        self.answered_by = self.server.operations.get(first.operation_id, self.operation)
-        self.replay_of = first.operation_id
-        self.first_status = first.status
+        self.replayed = first
         # Novu restores a kept error as it was; a kept success goes out re-wrapped under the
         # status of the route now called (201 for a POST).
         status = first.status
@@ -464,7 +464,7 @@ def read_json_body(incoming: Incoming, limit: int) -> Any:
         parsed = _parse_explained(raw, refused.pos)
     # Each level opens a bracket: a body with few of them cannot be nested too deeply.
     deep_enough = raw.count(b"{") + raw.count(b"[") > MAX_NESTING
-    if deep_enough and _depth_exceeds(parsed, MAX_NESTING):
+    if deep_enough and nested_deeper_than(parsed, MAX_NESTING):
         raise BadRequest(_TOO_DEEP)
     return parsed
 
@@ -501,26 +501,9 @@ def _refuse_constant(constant: str) -> Any:
     raise _NotJson(constant)
 
 
-# MongoDB refuses documents nested deeper than 100 levels, so Novu can never store one; the
-# mock refuses them up front, before they reach the rules or the recursion limit.
-MAX_NESTING = 100
+# MongoDB refuses documents nested deeper than 100 levels (MAX_NESTING), so Novu can never store
+# one; the mock refuses them up front, before they reach the rules or the recursion limit.
 _TOO_DEEP = f"JSON body is nested too deeply (more than {MAX_NESTING} levels)"
-
-
-def _depth_exceeds(value: Any, limit: int) -> bool:
-    pending: list[tuple[Any, int]] = [(value, 1)]
-    while pending:
-        node, depth = pending.pop()
-        if isinstance(node, dict):
-            children: Any = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
-        if depth > limit:
-            return True
-        pending.extend((child, depth + 1) for child in children)
-    return False
 
 
 def _header_safe(text: str, limit: int = 1000) -> str:

@@ -131,10 +131,12 @@ class _Rest(io.RawIOBase):
         return first + bytes(self._stream.read(size - len(first)))
 
     def readline(self, size: int | None = -1) -> bytes:
-        line = self._head.readline()
-        if line.endswith(b"\n"):
+        limit = -1 if size is None else size
+        line = self._head.readline(limit)
+        if line.endswith(b"\n") or (limit >= 0 and len(line) >= limit):
             return line
-        return line + bytes(self._stream.readline())
+        rest = self._stream.readline() if limit < 0 else self._stream.readline(limit - len(line))
+        return line + bytes(rest)
 
 
 def tune_interpreter() -> None:

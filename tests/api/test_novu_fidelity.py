@@ -203,20 +203,26 @@ def test_oauth_for_an_unknown_or_non_oauth_identifier_is_404(
         )
 
 
-def test_oauth_finds_novu_slack_and_link_user_needs_a_subscriber(api: Api) -> None:
-    slack = api.create(providerId="slack", channel="chat", identifier="sl")
+@pytest.mark.parametrize("provider", ["slack", "novu-slack", "msteams"])
+def test_oauth_finds_each_provider_novu_looks_among(api: Api, provider: str) -> None:
+    api.create(providerId=provider, channel="chat", identifier="chat-1")
     status, answer = api.call(
-        "POST", "/v1/integrations/channel-connections/oauth", {"integrationIdentifier": "sl"}
+        "POST", "/v1/integrations/channel-connections/oauth", {"integrationIdentifier": "chat-1"}
     )
-    assert status == 201 and answer["data"]["url"].startswith("https://slack.com/oauth/v2/")
-    status, answer = api.call(
-        "POST", "/v1/integrations/channel-endpoints/oauth", {"integrationIdentifier": "sl"}
-    )
-    assert status == 422
-    assert answer["errors"]["subscriberId"]["messages"] == [
-        "subscriberId is required for link_user"
-    ]
-    assert slack["identifier"] == "sl"
+    assert status == 201 and answer["data"]["url"].startswith("https://")
+
+
+def test_link_user_needs_a_subscriber(api: Api) -> None:
+    api.create(providerId="slack", channel="chat", identifier="sl")
+    for body in (
+        {"integrationIdentifier": "sl"},
+        {"integrationIdentifier": "sl", "subscriberId": ""},
+    ):
+        status, answer = api.call("POST", "/v1/integrations/channel-endpoints/oauth", body)
+        assert status == 422
+        assert answer["errors"]["subscriberId"]["messages"] == [
+            "subscriberId is required for link_user"
+        ]
 
 
 # ---- 8. webhook status (get-webhook-support-status.usecase.ts) -----------------------------

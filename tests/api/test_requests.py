@@ -40,11 +40,7 @@ def test_body_over_100_kb_is_413_and_changes_nothing(api):
 
 
 def test_malformed_json_is_400(client, keys):
-    response = client.post(
-        "/v1/integrations",
-        data='{"providerId": }',
-        headers={"Authorization": f"ApiKey {keys.development}", "Content-Type": "application/json"},
-    )
+    response = post_raw(client, keys, '{"providerId": }', "application/json")
     assert response.status_code == 400
     assert response.get_json()["message"] == "Unexpected token '}' in JSON at position 15"
 
@@ -71,37 +67,28 @@ def test_invalid_utf8_is_400(client, keys):
     assert "not valid UTF-8" in response.get_json()["message"]
 
 
+def post_raw(client, keys, data: str, content_type: str):
+    return client.post(
+        "/v1/integrations",
+        data=data,
+        headers={"Authorization": f"ApiKey {keys.development}", "Content-Type": content_type},
+    )
+
+
 def test_a_form_body_is_parsed_as_express_parses_it(client, keys):
     # bodyParser.urlencoded({extended: true}): every value a string, so `active=true` fails
     # the DTO's boolean check with Novu's 422 (apps/api/src/bootstrap.ts).
-    response = client.post(
-        "/v1/integrations",
-        data="providerId=ses&channel=email&active=true",
-        headers={
-            "Authorization": f"ApiKey {keys.development}",
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-    )
+    form = "application/x-www-form-urlencoded"
+    response = post_raw(client, keys, "providerId=ses&channel=email&active=true", form)
     assert response.status_code == 422
     assert response.get_json()["errors"]["active"]["messages"] == ["active must be a boolean value"]
-    created = client.post(
-        "/v1/integrations",
-        data="providerId=ses&channel=email&name=Formed",
-        headers={
-            "Authorization": f"ApiKey {keys.development}",
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-    )
+    created = post_raw(client, keys, "providerId=ses&channel=email&name=Formed", form)
     assert created.status_code == 201 and created.get_json()["data"]["name"] == "Formed"
 
 
 def test_a_text_body_reaches_the_rules_as_an_empty_object(client, keys):
     # No parser takes text/plain: Express hands the controller {}, and the DTO answers 422.
-    response = client.post(
-        "/v1/integrations",
-        data='{"providerId": "ses", "channel": "email"}',
-        headers={"Authorization": f"ApiKey {keys.development}", "Content-Type": "text/plain"},
-    )
+    response = post_raw(client, keys, '{"providerId": "ses", "channel": "email"}', "text/plain")
     assert response.status_code == 422
     assert response.get_json()["errors"]["providerId"]["messages"] == [
         "providerId should not be null or undefined"

@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.cli import run_mockserver
+
 pytestmark = pytest.mark.live
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mockserver", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 @pytest.fixture(params=["plain", "reuseport"])
@@ -47,14 +39,18 @@ def assert_refused(result: subprocess.CompletedProcess[str], says: str) -> None:
 
 @pytest.mark.parametrize("server", ["granian", "waitress"])
 def test_serve_refuses_a_port_in_use(taken_port: int, server: str) -> None:
-    assert_refused(run("serve", "--port", str(taken_port), "--server", server), "already in use")
+    assert_refused(
+        run_mockserver("serve", "--port", str(taken_port), "--server", server), "already in use"
+    )
 
 
 def test_replay_and_record_refuse_a_port_in_use(taken_port: int, tmp_path: Path) -> None:
     cassette = Path(__file__).parents[2] / "fixtures" / "cassettes" / "acme-walkthrough.yaml"
-    assert_refused(run("replay", str(cassette), "--port", str(taken_port)), "already in use")
     assert_refused(
-        run(
+        run_mockserver("replay", str(cassette), "--port", str(taken_port)), "already in use"
+    )
+    assert_refused(
+        run_mockserver(
             "record",
             "--upstream",
             "http://127.0.0.1:9",
@@ -69,7 +65,7 @@ def test_replay_and_record_refuse_a_port_in_use(taken_port: int, tmp_path: Path)
 
 def test_record_refuses_to_listen_on_its_own_upstream(tmp_path: Path) -> None:
     assert_refused(
-        run(
+        run_mockserver(
             "record",
             "--upstream",
             "http://127.0.0.1:4999",
@@ -85,4 +81,4 @@ def test_record_refuses_to_listen_on_its_own_upstream(tmp_path: Path) -> None:
 def test_a_spec_with_no_operations_is_refused(tmp_path: Path) -> None:
     empty = tmp_path / "empty.yaml"
     empty.write_text("openapi: 3.1.0\ninfo: {title: nothing, version: '1'}\npaths: {}\n")
-    assert_refused(run("serve", "--spec", str(empty), "--port", "0"), "no operations")
+    assert_refused(run_mockserver("serve", "--spec", str(empty), "--port", "0"), "no operations")

@@ -7,10 +7,7 @@ import dataclasses
 import gc
 import io
 import json
-import os
 import socket
-import subprocess
-import sys
 import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +32,7 @@ from mockserver.secrets import SECRET_MASK
 from mockserver.settings import Settings, ValidationMode
 from mockserver.store import StoreConflict
 from mockserver.wsgi_servers import PRE_READ_LIMIT, read_body_first
+from tests.cli import run_mockserver
 from tests.live import live_server
 
 TOKEN = "adm1n-t0ken-for-tests"
@@ -85,19 +83,9 @@ def test_the_inspector_works_with_the_token_in_the_address(guarded: Flask) -> No
 # ---- 10. beyond loopback, the admin API needs a token -------------------------------------
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mockserver", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, **(env or {})},
-    )
-
-
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10", "mock.example"])
 def test_serving_beyond_loopback_without_a_token_is_refused(host: str) -> None:
-    run = run_cli("serve", "--host", host, "--port", "0")
+    run = run_mockserver("serve", "--host", host, "--port", "0")
     assert run.returncode == 2
     assert "--admin-token" in run.stderr and "--unsafe-open-admin" in run.stderr
     assert "Traceback" not in run.stderr
@@ -155,7 +143,9 @@ def test_verify_refuses_a_cassette_whose_header_would_split(
             }
         )
     )
-    run = run_cli("verify", str(cassette), "--target", "http://127.0.0.1:9", "--api-key", "k" * 8)
+    run = run_mockserver(
+        "verify", str(cassette), "--target", "http://127.0.0.1:9", "--api-key", "k" * 8
+    )
     assert run.returncode == 2, run.stderr
     assert "Traceback" not in run.stderr
     assert str(cassette) in run.stderr and "headers" in run.stderr
@@ -322,7 +312,7 @@ def alias_bomb(kind: str, top: str) -> str:
 def test_replay_refuses_a_cassette_with_aliases(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text(alias_bomb("mockserver-cassette", "interactions"))
-    run = run_cli("replay", str(bomb), "--port", "0")
+    run = run_mockserver("replay", str(bomb), "--port", "0")
     assert run.returncode == 2
     assert "aliases" in run.stderr and str(bomb) in run.stderr
     assert "Traceback" not in run.stderr
@@ -331,7 +321,7 @@ def test_replay_refuses_a_cassette_with_aliases(tmp_path: Path) -> None:
 def test_serve_refuses_a_dataset_with_aliases(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text(alias_bomb("mockserver-dataset", "organizations"))
-    run = run_cli("serve", "--fixtures", str(bomb), "--port", "0")
+    run = run_mockserver("serve", "--fixtures", str(bomb), "--port", "0")
     assert run.returncode == 2
     assert "aliases" in run.stderr
     assert "listening" not in run.stdout
@@ -346,7 +336,7 @@ def test_a_deeply_nested_dataset_is_refused(tmp_path: Path, suffix: str) -> None
         if suffix == ".json"
         else f"kind: mockserver-dataset\nversion: 1\norganizations: {nested}\n"
     )
-    run = run_cli("serve", "--fixtures", str(deep), "--port", "0")
+    run = run_mockserver("serve", "--fixtures", str(deep), "--port", "0")
     assert run.returncode == 2
     assert "nested" in run.stderr and "Traceback" not in run.stderr
 
@@ -543,24 +533,32 @@ def test_a_dataset_that_would_collide_is_refused(
 # ---- 4. environments never share ids or keys, and none is overwritten ----------------------
 
 
+def create_in(client: Any, api_key: str, identifier: str) -> None:
+    made = client.post(
+        "/v1/integrations",
+        json={"providerId": "sendgrid", "channel": "email", "identifier": identifier},
+        headers={"Authorization": f"ApiKey {api_key}"},
+    )
+    assert made.status_code == 201
+
+
+def identifiers_in(client: Any, api_key: str) -> set[str]:
+    listed = client.get("/v1/integrations", headers={"Authorization": f"ApiKey {api_key}"})
+    return {i["identifier"] for i in listed.get_json()["data"]}
+
+
 def test_an_unlabelled_environment_skips_a_label_already_taken() -> None:
     client = fresh().test_client()
     first = client.post("/__mock/environments", json={"label": "isolated-1"})
     assert first.status_code == 201
     first_key = first.get_json()["apiKey"]
-    made = client.post(
-        "/v1/integrations",
-        json={"providerId": "sendgrid", "channel": "email", "identifier": "kept"},
-        headers={"Authorization": f"ApiKey {first_key}"},
-    )
-    assert made.status_code == 201
+    create_in(client, first_key, "kept")
     second = client.post("/__mock/environments", json={})
     assert second.status_code == 201
     assert second.get_json()["_id"] != first.get_json()["_id"]
     assert second.get_json()["apiKey"] != first_key
     assert second.get_json()["label"] == "isolated-2"
-    listed = client.get("/v1/integrations", headers={"Authorization": f"ApiKey {first_key}"})
-    assert "kept" in {i["identifier"] for i in listed.get_json()["data"]}
+    assert "kept" in identifiers_in(client, first_key)
 
 
 def test_a_label_in_use_is_409_and_changes_nothing() -> None:
@@ -578,18 +576,12 @@ def test_any_key_never_lands_on_an_environment_an_admin_label_made() -> None:
     made = client.post("/__mock/environments", json={"label": "key:ci-job-key"})
     assert made.status_code == 201
     admin_key = made.get_json()["apiKey"]
-    created = client.post(
-        "/v1/integrations",
-        json={"providerId": "ses", "channel": "email", "identifier": "admins"},
-        headers={"Authorization": f"ApiKey {admin_key}"},
-    )
-    assert created.status_code == 201
+    create_in(client, admin_key, "admins")
     caller = client.get("/v1/integrations", headers={"Authorization": "ApiKey ci-job-key"})
     assert caller.status_code == 200
     caller_environment = {i["_environmentId"] for i in caller.get_json()["data"]}
     assert made.get_json()["_id"] not in caller_environment
-    still = client.get("/v1/integrations", headers={"Authorization": f"ApiKey {admin_key}"})
-    assert "admins" in {i["identifier"] for i in still.get_json()["data"]}
+    assert "admins" in identifiers_in(client, admin_key)
     ids = [
         e["_id"]
         for o in client.get("/__mock/state").get_json()["organizations"]
@@ -751,3 +743,14 @@ def test_a_shared_answer_is_journaled_as_itself_and_shows_what_was_sent() -> Non
     plain.record(journal_entry(plain, answers[0].data))
     assert second.response_body == plain.entries()[0].response_body
     assert second.response_body["data"][0]["_id"] == sent["data"][0]["_id"]
+
+
+def test_a_long_chunked_body_read_first_reads_line_by_line_as_sent() -> None:
+    body = b"a" * (PRE_READ_LIMIT + 3) + b"\nbcd\nef"  # the first line ends past the head
+    chunked = {"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input": io.BytesIO(body)}
+    read_body_first(chunked)
+    stream = chunked["wsgi.input"]
+    assert stream.readline() == body[: PRE_READ_LIMIT + 4]
+    assert stream.readline(2) == b"bc"
+    assert stream.readline() == b"d\n"
+    assert stream.read() == b"ef"

@@ -9,7 +9,6 @@ interaction, against one whose behaviour a fault has changed.
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -22,6 +21,7 @@ from novu_py.utils import BackoffStrategy, RetryConfig
 from mockserver.contract import load_contract
 from mockserver.replay.cassette import load_cassette
 from mockserver.secrets import secret_body_keys
+from tests.cli import run_mockserver
 from tests.live import LiveServer, live_command, live_server
 
 pytestmark = pytest.mark.live
@@ -82,23 +82,16 @@ def dashboard_view(url: str, token: str) -> list[dict[str, Any]]:
 
 
 def verify(cassette: Path, target: LiveServer, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mockserver",
-            "verify",
-            str(cassette),
-            "--target",
-            target.url,
-            "--api-key",
-            target.development_key,
-            "--dashboard-token",
-            target.dashboard_token,
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
+    return run_mockserver(
+        "verify",
+        str(cassette),
+        "--target",
+        target.url,
+        "--api-key",
+        target.development_key,
+        "--dashboard-token",
+        target.dashboard_token,
+        *extra,
         timeout=120,
     )
 

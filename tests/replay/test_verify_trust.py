@@ -4,7 +4,6 @@ credentials, one early error for a wrong key, and --cleanup removes what it made
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -16,6 +15,7 @@ from mockserver.replay.cassette import Cassette
 from mockserver.replay.proxy import CassetteApp
 from mockserver.replay.upstream import WsgiUpstream
 from mockserver.settings import Settings
+from tests.cli import run_mockserver
 from tests.live import LiveServer, live_server
 
 pytestmark = pytest.mark.live
@@ -46,23 +46,12 @@ def record_cassette(path: Path) -> None:
         assert made.status_code == 201
 
 
-def verify(cassette: Path, target: LiveServer, *extra: str, api_key: str | None = None):
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mockserver",
-            "verify",
-            str(cassette),
-            "--target",
-            target.url,
-            "--api-key",
-            api_key or target.development_key,
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
+def verify(
+    cassette: Path, target: LiveServer, *extra: str, api_key: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    key = api_key or target.development_key
+    return run_mockserver(
+        "verify", str(cassette), "--target", target.url, "--api-key", key, *extra, timeout=120
     )
 
 

@@ -113,3 +113,15 @@ def test_a_snapshot_keeps_the_headers_but_not_the_live_objects() -> None:
     assert headers_of(snapshot)["Authorization"] == "ApiKey k"
     assert not {"wsgi.input", "wsgi.errors", "werkzeug.request"} & snapshot.keys()
     assert "wsgi.input" in environ  # the request's own environ is left as it was
+
+
+@pytest.mark.parametrize("levels,too_deep", [(100, False), (101, True)])
+def test_nesting_is_counted_in_containers(levels: int, too_deep: bool) -> None:
+    """The one depth rule of request bodies, admin bodies and untrusted documents: at most
+    100 containers inside one another (MongoDB's limit)."""
+    from mockserver.contract.documents import MAX_NESTING, nested_deeper_than
+
+    value: object = "leaf"
+    for n in range(levels):
+        value = [value] if n % 2 else {"k": value}
+    assert nested_deeper_than(value, MAX_NESTING) is too_deep
