@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import Flask, Response, request
 
-from mockserver import wsgi_servers
+from mockserver.runtime import wsgi_servers
 
 
 def canned_key(method: str, path: str, body: bytes) -> str:

@@ -36,7 +36,7 @@ def _child(pin: list[str], *args: str) -> dict[str, Any]:
 
 def _measure_spec(path: Path) -> dict[str, Any]:
     from mockserver.contract import load_contract
-    from mockserver.integrations.routes import HANDLERS
+    from mockserver.resources.integrations.routes import HANDLERS
 
     started = time.perf_counter()
     contract = load_contract(path, implemented=frozenset(HANDLERS))
@@ -63,7 +63,7 @@ def _measure_memory(count: int) -> dict[str, Any]:
     environment by API calls, each answered (built, checked and encoded as a client gets it),
     and the environment listed once: the answer caches every integration then carries are
     counted too."""
-    from mockserver.app import create_app
+    from mockserver.http.app import create_app
     from mockserver.settings import Settings
 
     app = create_app(Settings(journal_size=0))

@@ -2,6 +2,6 @@
 
 import sys
 
-from mockserver.cli import main
+from mockserver.cli.main import main
 
 sys.exit(main())

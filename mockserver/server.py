@@ -9,24 +9,24 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from mockserver.catalogue import Catalogue, load_catalogue
-from mockserver.clock import Clock
 from mockserver.contract import Contract, DocumentError, load_contract
 from mockserver.contract.checks import response_violations
 from mockserver.contract.operations import Operation, SecurityScheme
-from mockserver.errors import Conflict, NovuError
-from mockserver.faults import Faults
-from mockserver.idempotency import IdempotencyStore
-from mockserver.integrations.backend import IntegrationsBackend
-from mockserver.integrations.models import Integration
-from mockserver.integrations.routes import HANDLERS
-from mockserver.journal import Journal
-from mockserver.ratelimit import RateLimiter
-from mockserver.replay.dataset import Dataset, apply_dataset, load_dataset
-from mockserver.request_log import RequestLog
-from mockserver.seed import add_seeded_environment, new_organization, seed_store
+from mockserver.novu.errors import Conflict, NovuError
+from mockserver.novu.idempotency import IdempotencyStore
+from mockserver.novu.ratelimit import RateLimiter
+from mockserver.resources.integrations.backend import IntegrationsBackend
+from mockserver.resources.integrations.catalogue import Catalogue, load_catalogue
+from mockserver.resources.integrations.models import Integration
+from mockserver.resources.integrations.routes import HANDLERS
+from mockserver.runtime.request_log import RequestLog
 from mockserver.settings import Settings
-from mockserver.store import Environment, Organization, Store
+from mockserver.state.clock import Clock
+from mockserver.state.dataset import Dataset, apply_dataset, load_dataset
+from mockserver.state.seed import add_seeded_environment, new_organization, seed_store
+from mockserver.state.store import Environment, Organization, Store
+from mockserver.testing.faults import Faults
+from mockserver.testing.journal import Journal
 
 _CREDENTIALS_SCHEMA = "CredentialsDto"
 _CREATE = "IntegrationsController_createIntegration"
@@ -194,7 +194,7 @@ class MockServer:
     def import_state(self, document: Any) -> None:
         """Replace the whole state with an exported document, checked whole first; raises
         SnapshotError, naming each problem, and changes nothing when it is refused."""
-        from mockserver.snapshot import import_state
+        from mockserver.state.snapshot import import_state
 
         import_state(
             self.store,

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
-from mockserver.request_log import LogFormat
+from mockserver.runtime.request_log import LogFormat
 
 # The seed when none is given. Here rather than in seed.py: reading settings must not load
 # Faker (the pytest plugin reads them in every test run, most of which never start a mock).
@@ -25,7 +25,7 @@ class Settings:
     seed: int = DEFAULT_SEED
     spec_path: Path | None = None
     structure_path: Path | None = None
-    # A seed dataset (mockserver.replay.dataset) applied on top of, or instead of, the seed.
+    # A seed dataset (mockserver.state.dataset) applied on top of, or instead of, the seed.
     fixtures_path: Path | None = None
     validation: ValidationMode = ValidationMode.STRICT
     # Novu's body limit for the integrations routes (body-parser's default, 100 kB).

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mockserver.app import create_app
+from mockserver.http.app import create_app
 from mockserver.server import MockServer
 from mockserver.settings import Settings, ValidationMode
 

@@ -11,10 +11,10 @@ from jsonschema import Draft202012Validator
 from openapi_core import OpenAPI
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
+from mockserver.contract.compiled.validators import SchemaValidator
 from mockserver.contract.documents import DocumentError, load_document
 from mockserver.contract.operations import Operation, OperationIndex, SecurityScheme
 from mockserver.contract.structure import StructureDocument, load_structure
-from mockserver.contract.validators import SchemaValidator
 
 __all__ = [
     "Contract",

@@ -8,12 +8,12 @@ from typing import Any
 
 from werkzeug.datastructures import Headers
 
-from mockserver.contract.messages import describe, field_path
+from mockserver.contract.compiled.shared_documents import SharedList, is_lone_data, shared_payload
+from mockserver.contract.compiled.validators import SchemaValidator
 from mockserver.contract.operations import Operation, Pointer, ResponseContract
-from mockserver.contract.validators import SchemaValidator
-from mockserver.errors import FieldProblem, ValidationFailed
-from mockserver.secrets import scrub_message
-from mockserver.shared_documents import SharedList, is_lone_data, shared_payload
+from mockserver.novu.errors import FieldProblem, ValidationFailed
+from mockserver.novu.secrets import scrub_message
+from mockserver.novu.wording import describe, field_path
 
 
 def check_request(

@@ -14,11 +14,11 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from mockserver.contract.compiled.split import SplitSchema, split_at
+from mockserver.contract.compiled.validators import SchemaValidator
 from mockserver.contract.documents import DocumentError
 from mockserver.contract.keywords import ANNOTATIONS
 from mockserver.contract.schema_convert import COMPONENT_PREFIX, SchemaConverter
-from mockserver.contract.split import SplitSchema, split_at
-from mockserver.contract.validators import SchemaValidator
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_PARAM = re.compile(r"{([^}/]+)}")

@@ -32,7 +32,7 @@ from werkzeug.datastructures import Headers
 from mockserver.contract import Contract, DocumentError
 from mockserver.contract.checks import check_request, response_violations
 from mockserver.contract.routing import OperationRouter
-from mockserver.errors import ValidationFailed
+from mockserver.novu.errors import ValidationFailed
 from mockserver.replay.files import load_versioned
 
 KIND = "mockserver-cassette"

@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mockserver import wsgi_servers
-from mockserver.cli_options import ENV_PREFIX, EnvOptions, HelpFormatter
+from mockserver.cli.options import ENV_PREFIX, EnvOptions, HelpFormatter
 from mockserver.contract import Contract, DocumentError, load_contract
 from mockserver.replay.cassette import Cassette, Interaction, load_cassette
 from mockserver.replay.matching import ATTRIBUTES
@@ -19,6 +18,7 @@ from mockserver.replay.proxy import MODES, CassetteApp
 from mockserver.replay.secrets import SecretFilter
 from mockserver.replay.upstream import HttpUpstream
 from mockserver.replay.verify import Verifier, junit_xml
+from mockserver.runtime import wsgi_servers
 
 # Not serve's 4010, so that a recorder in front of a local mock, or a replay beside one, can
 # start with no --port at all.
@@ -201,7 +201,7 @@ def replay(args: argparse.Namespace) -> int:
     cassette = Cassette(path=args.cassettes[0], interactions=interactions)
     fallback = None
     if args.fallback == "mock":
-        from mockserver.app import create_app
+        from mockserver.http.app import create_app
         from mockserver.settings import Settings, ValidationMode
 
         settings = Settings(spec_path=args.spec, validation=ValidationMode.WARN)

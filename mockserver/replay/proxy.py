@@ -23,12 +23,11 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from mockserver.clock import iso_timestamp
 from mockserver.contract import Contract
 from mockserver.contract.routing import OperationRouter
-from mockserver.encoding import JSON_CONTENT_TYPE, encode_json
-from mockserver.errors import NovuError, error_body
-from mockserver.pipeline import VIOLATION_HEADER
+from mockserver.http.encoding import JSON_CONTENT_TYPE, encode_json
+from mockserver.http.pipeline import VIOLATION_HEADER
+from mockserver.novu.errors import NovuError, error_body
 from mockserver.replay.cassette import (
     Cassette,
     Interaction,
@@ -38,7 +37,8 @@ from mockserver.replay.cassette import (
 from mockserver.replay.matching import ATTRIBUTES, Matcher, RequestToMatch
 from mockserver.replay.secrets import SecretFilter
 from mockserver.replay.upstream import Upstream, UpstreamError
-from mockserver.wsgi_servers import WsgiApp
+from mockserver.runtime.wsgi_servers import WsgiApp
+from mockserver.state.clock import iso_timestamp
 
 MODES = ("once", "new_episodes", "all", "none")
 REPLAY_HEADER = "X-Mockserver-Replay"

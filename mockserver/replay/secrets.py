@@ -1,6 +1,6 @@
 """What never reaches a cassette: credentials, in headers and in bodies, both directions.
 
-The rules are mockserver.secrets' (one source for the journal, the recorder and the logs):
+The rules are mockserver.novu.secrets' (one source for the journal, the recorder and the logs):
 the body keys Novu keeps secret; the Authorization, Cookie and admin-token headers; and any
 header or query parameter whose name says it holds a secret (token, key, secret, signature,
 authorization, cookie, password, session, credential), but for `Idempotency-Key` and what
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.secrets import (
+from mockserver.novu.secrets import (
     ALLOWED_NAMES,
     SECRET_HEADERS,
     mask_body,

@@ -23,7 +23,8 @@ import orjson
 
 from mockserver.contract import Contract
 from mockserver.contract.routing import OperationRouter
-from mockserver.encoding import encode_json
+from mockserver.http.encoding import encode_json
+from mockserver.novu.secrets import SECRET_MASK
 from mockserver.replay.cassette import (
     Cassette,
     Interaction,
@@ -31,7 +32,6 @@ from mockserver.replay.cassette import (
     parse_body,
 )
 from mockserver.replay.upstream import HttpUpstream, UpstreamError
-from mockserver.secrets import SECRET_MASK
 
 # Fields whose values are made fresh by every server: compared by presence and type only.
 VOLATILE_FIELDS = frozenset(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from flask import Flask
 
-from mockserver.app import create_app
+from mockserver.http.app import create_app
 from mockserver.settings import Settings, ValidationMode
 from tests.conftest import Api
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask
 
-from mockserver.auth import authenticate
+from mockserver.novu.auth import authenticate
 from mockserver.server import MockServer
 from tests.conftest import Api, Keys
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from flask import Flask
 
-from mockserver.app import create_app
-from mockserver.seed import seed_store
+from mockserver.http.app import create_app
 from mockserver.settings import Settings
-from mockserver.store import Store
+from mockserver.state.seed import seed_store
+from mockserver.state.store import Store
 
 FROZEN = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 

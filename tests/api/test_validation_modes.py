@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from mockserver.app import create_app
-from mockserver.integrations import routes
-from mockserver.pipeline import VIOLATION_HEADER
+from mockserver.http.app import create_app
+from mockserver.http.pipeline import VIOLATION_HEADER
+from mockserver.resources.integrations import routes
 from mockserver.settings import Settings, ValidationMode
 
 

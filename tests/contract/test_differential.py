@@ -25,14 +25,14 @@ from json_structure import InstanceValidator
 from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest
 
-from mockserver.app import create_app
 from mockserver.contract import Contract, load_contract
 from mockserver.contract.checks import check_request
 from mockserver.contract.documents import load_document
 from mockserver.contract.operations import Operation
 from mockserver.contract.structure import core_document
-from mockserver.errors import ValidationFailed
-from mockserver.integrations.routes import HANDLERS
+from mockserver.http.app import create_app
+from mockserver.novu.errors import ValidationFailed
+from mockserver.resources.integrations.routes import HANDLERS
 from mockserver.settings import Settings
 from tests.reference import ROOT, novu_openapi
 

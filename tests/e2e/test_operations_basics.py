@@ -13,7 +13,7 @@ import httpx
 import pytest
 from flask import Flask
 
-from mockserver.app import create_app
+from mockserver.http.app import create_app
 from mockserver.settings import Settings
 from tests.live import live_server
 

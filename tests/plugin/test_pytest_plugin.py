@@ -71,7 +71,7 @@ def test_an_answer_that_breaks_the_contract_fails_the_test(pytester: pytest.Pyte
     result = run(
         pytester,
         """
-from mockserver.integrations import routes
+from mockserver.resources.integrations import routes
 
 def test_broken_answer(novu_mock_client, monkeypatch):
     def broken(backend, call):
@@ -125,7 +125,7 @@ def test_marker_configures_seed_validation_and_rate_limit(pytester: pytest.Pytes
 import httpx
 import pytest
 
-from mockserver.app import create_app
+from mockserver.http.app import create_app
 from mockserver.settings import Settings
 
 @pytest.mark.novu_mock(seed=7)
@@ -147,7 +147,7 @@ def test_rate_limited(novu_mock):
 
 
 def test_state_marker_loads_a_state_document(pytester: pytest.Pytester):
-    from mockserver.app import create_app
+    from mockserver.http.app import create_app
 
     state = create_app().test_client().get("/__mock/state").data.decode()
     pytester.makefile(".json", dataset=state)

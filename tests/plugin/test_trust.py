@@ -10,7 +10,7 @@ import threading
 import httpx
 import pytest
 
-from mockserver.threaded import ThreadedServer
+from mockserver.testing.threaded import ThreadedServer
 from tests.plugin.test_pytest_plugin import run
 
 pytestmark = pytest.mark.live
@@ -219,7 +219,7 @@ def test_the_plugin_loads_nothing_until_a_test_asks_for_the_mock():
         [
             sys.executable,
             "-c",
-            "import sys, mockserver.pytest_plugin; "
+            "import sys, mockserver.testing.pytest_plugin; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('flask', 'faker', 'jsonschema', 'openapi_core', 'werkzeug') "
             "or m.startswith('mockserver.')))",
@@ -228,4 +228,5 @@ def test_the_plugin_loads_nothing_until_a_test_asks_for_the_mock():
         text=True,
         check=True,
     )
-    assert loaded.stdout.strip() == "['mockserver.pytest_plugin']"
+    # The plugin's own package (an empty __init__) and nothing else.
+    assert loaded.stdout.strip() == "['mockserver.testing', 'mockserver.testing.pytest_plugin']"

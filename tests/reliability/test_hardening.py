@@ -19,19 +19,19 @@ import orjson
 import pytest
 from flask import Flask
 
-from mockserver.admin import MAX_ADMIN_BODY
-from mockserver.app import create_app
-from mockserver.cli import is_loopback
+from mockserver.cli.main import is_loopback
 from mockserver.contract import DocumentError, load_contract
 from mockserver.contract.checks import response_violations
 from mockserver.contract.documents import load_document
-from mockserver.journal import MAX_KEPT_BODY, Journal, JournalEntry, truncation_marker
-from mockserver.replay.dataset import DatasetError, load_dataset
+from mockserver.http.app import create_app
+from mockserver.novu.secrets import SECRET_MASK
 from mockserver.replay.secrets import SecretFilter
-from mockserver.secrets import SECRET_MASK
+from mockserver.runtime.wsgi_servers import PRE_READ_LIMIT, read_body_first
 from mockserver.settings import Settings, ValidationMode
-from mockserver.store import StoreConflict
-from mockserver.wsgi_servers import PRE_READ_LIMIT, read_body_first
+from mockserver.state.dataset import DatasetError, load_dataset
+from mockserver.state.store import StoreConflict
+from mockserver.testing.admin import MAX_ADMIN_BODY
+from mockserver.testing.journal import MAX_KEPT_BODY, Journal, JournalEntry, truncation_marker
 from tests.cli import run_mockserver
 from tests.live import live_server
 

@@ -231,7 +231,7 @@ def test_the_fallback_mock_gets_the_whole_body_of_an_unmatched_request(
 
 def test_the_recorder_masks_every_key_the_provider_catalogue_calls_secret() -> None:
     # The journal masks by the catalogue's list; a cassette must never keep less.
-    from mockserver.catalogue import load_catalogue
-    from mockserver.secrets import secret_body_keys
+    from mockserver.novu.secrets import secret_body_keys
+    from mockserver.resources.integrations.catalogue import load_catalogue
 
     assert load_catalogue().secure_keys <= secret_body_keys()

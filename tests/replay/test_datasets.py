@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 import yaml
 
-from mockserver.app import create_app
 from mockserver.contract import load_contract
-from mockserver.replay.dataset import DatasetError, load_dataset
+from mockserver.http.app import create_app
 from mockserver.server import MockServer
 from mockserver.settings import Settings
+from mockserver.state.dataset import DatasetError, load_dataset
 from tests.reference import ROOT
 
 EXAMPLE = ROOT / "fixtures" / "datasets" / "acme.yaml"

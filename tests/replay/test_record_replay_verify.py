@@ -19,8 +19,8 @@ from novu_py import Novu, models
 from novu_py.utils import BackoffStrategy, RetryConfig
 
 from mockserver.contract import load_contract
+from mockserver.novu.secrets import secret_body_keys
 from mockserver.replay.cassette import load_cassette
-from mockserver.secrets import secret_body_keys
 from tests.cli import run_mockserver
 from tests.live import LiveServer, live_command, live_server
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from werkzeug.test import Client
 
-from mockserver.app import create_app
+from mockserver.http.app import create_app
+from mockserver.novu.secrets import SECRET_MASK
 from mockserver.replay.cassette import Cassette
 from mockserver.replay.proxy import CassetteApp
 from mockserver.replay.secrets import SecretFilter
 from mockserver.replay.upstream import WsgiUpstream
-from mockserver.secrets import SECRET_MASK
 from mockserver.settings import Settings
 
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from werkzeug.test import Client
 
-from mockserver.app import create_app
+from mockserver.http.app import create_app
 from mockserver.replay.cassette import Cassette
 from mockserver.replay.proxy import CassetteApp
 from mockserver.replay.upstream import WsgiUpstream

@@ -7,7 +7,7 @@ import argparse
 import pytest
 
 from mockserver import __version__
-from mockserver.cli import build_parser, parse_args
+from mockserver.cli.main import build_parser, parse_args
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from jsonschema import Draft202012Validator
 
 from mockserver.contract import DocumentError, load_contract
 from mockserver.contract.schema_convert import SchemaConverter
-from mockserver.ids import IdFactory, is_object_id, slugify
+from mockserver.state.ids import IdFactory, is_object_id, slugify
 
 EXPECTED_OPERATIONS = {
     ("GET", "/v1/integrations"): ("IntegrationsController_listIntegrations", "200"),

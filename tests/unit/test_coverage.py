@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from mockserver.cli.coverage import render
 from mockserver.contract import default_spec_path
-from mockserver.coverage import render
 from tests.reference import ROOT
 
 

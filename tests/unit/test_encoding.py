@@ -7,8 +7,8 @@ from enum import Enum, IntEnum
 
 import orjson
 
-from mockserver.encoding import KEPT_LIST_ITEMS, encode_json
-from mockserver.shared_documents import SharedDocument, SharedList
+from mockserver.contract.compiled.shared_documents import SharedDocument, SharedList
+from mockserver.http.encoding import KEPT_LIST_ITEMS, encode_json
 
 
 class Channel(str, Enum):  # noqa: UP042 - its str() is "Channel.EMAIL", the trap tested

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from mockserver.app import create_app
-from mockserver.contract.failures import Failure
-from mockserver.contract.validators import SchemaValidator
+from mockserver.contract.compiled.failures import Failure
+from mockserver.contract.compiled.shared_documents import SharedDocument, SharedList
+from mockserver.contract.compiled.validators import SchemaValidator
+from mockserver.http.app import create_app
 from mockserver.server import MockServer
 from mockserver.settings import Settings
-from mockserver.shared_documents import SharedDocument, SharedList
 from tests.reference import novu_openapi
 
 ODD_VALUES: list[Any] = [None, 0, -1, 2.5, "", "text", True, False, [], [1], {}, {"a": 1}]
@@ -261,7 +261,7 @@ def test_answers_judged_by_parts_get_the_whole_schema_verdict(spec: str) -> None
 
 
 def test_a_joint_validator_keeps_each_schemas_definitions_its_own() -> None:
-    from mockserver.contract.validators import joint_validator
+    from mockserver.contract.compiled.validators import joint_validator
 
     def needs(name: str) -> SchemaValidator:
         # Both name their definition T: each must still reach its own.
@@ -278,7 +278,7 @@ def test_a_joint_validator_keeps_each_schemas_definitions_its_own() -> None:
 
 
 def test_merged_schemas_pass_exactly_what_passes_both() -> None:
-    from mockserver.contract.merge import merged_schema
+    from mockserver.contract.compiled.merge import merged_schema
 
     def both(first: dict[str, Any], second: dict[str, Any]) -> SchemaValidator:
         merged = merged_schema(first, second)
@@ -359,7 +359,7 @@ def test_the_joint_item_and_structure_validator_passes_what_passes_both(app: Fla
 
 
 def test_an_envelope_judges_a_lone_data_once_only_when_its_value_cannot_matter() -> None:
-    from mockserver.contract.split import split_at
+    from mockserver.contract.compiled.split import split_at
 
     item = {"type": "object", "required": ["a"]}
     plain = {"type": "object", "properties": {"data": item}, "required": ["data"]}
@@ -379,8 +379,8 @@ def test_an_envelope_judges_a_lone_data_once_only_when_its_value_cannot_matter()
 
 def test_a_lone_answer_decided_by_one_validator_still_meets_both_documents() -> None:
     from mockserver.contract.checks import _passes
+    from mockserver.contract.compiled.split import split_at
     from mockserver.contract.operations import ResponseContract
-    from mockserver.contract.split import split_at
 
     item = {"type": "object", "required": ["a"]}
     envelope = {"type": "object", "properties": {"data": item}, "required": ["data"]}
@@ -413,7 +413,7 @@ def test_a_lone_answer_decided_by_one_validator_still_meets_both_documents() -> 
 
 
 def test_a_list_schema_with_a_combinator_on_the_way_is_not_split() -> None:
-    from mockserver.contract.split import split_at
+    from mockserver.contract.compiled.split import split_at
 
     item = {"type": "object", "required": ["a"]}
     plain = {"type": "object", "properties": {"data": {"type": "array", "items": item}}}
@@ -523,7 +523,7 @@ def test_property_by_property_failures_read_json_types_as_the_engine_does() -> N
 
 
 def wording(found: list[Failure], secret: frozenset[str]) -> list[tuple[Any, ...]]:
-    from mockserver.contract.messages import describe
+    from mockserver.novu.wording import describe
 
     problems = [
         describe(failure, root="general", secret_keys=secret)

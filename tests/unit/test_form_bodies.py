@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockserver.form_bodies import parse_urlencoded
+from mockserver.http.form_bodies import parse_urlencoded
 
 
 @pytest.mark.parametrize(

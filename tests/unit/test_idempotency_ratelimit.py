@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from mockserver.clock import Clock
-from mockserver.errors import NovuError, ValidationFailed
-from mockserver.idempotency import FirstAnswer, IdempotencyStore
-from mockserver.ratelimit import RateLimiter
+from mockserver.novu.errors import NovuError, ValidationFailed
+from mockserver.novu.idempotency import FirstAnswer, IdempotencyStore
+from mockserver.novu.ratelimit import RateLimiter
+from mockserver.state.clock import Clock
 
 
 class HandClock(Clock):

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.idle_gc import IdleCollecting, IdleCollector
+from mockserver.runtime.idle_gc import IdleCollecting, IdleCollector
 
 
 class Clock:

@@ -9,7 +9,7 @@ import pytest
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from mockserver.incoming import Incoming, headers_of
+from mockserver.http.incoming import Incoming, headers_of
 
 
 def environ_for(

@@ -6,7 +6,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from mockserver.contract.inline import inline_local_refs
+from mockserver.contract.compiled.inline import inline_local_refs
 
 TREE: dict[str, Any] = {
     "$ref": "#/$defs/Node",

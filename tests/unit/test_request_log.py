@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from mockserver import request_log
-from mockserver.request_log import LogFormat, RequestLog
+from mockserver.runtime import request_log
+from mockserver.runtime.request_log import LogFormat, RequestLog
 
 
 def write(log: RequestLog, status: int, violations: int = 0) -> None:

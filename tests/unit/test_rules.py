@@ -7,10 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mockserver.auth import Caller
-from mockserver.catalogue import load_catalogue
-from mockserver.clock import Clock
-from mockserver.errors import (
+from mockserver.novu.auth import Caller
+from mockserver.novu.errors import (
     BadRequest,
     CommandInvalid,
     Conflict,
@@ -18,10 +16,12 @@ from mockserver.errors import (
     NotFound,
     ValidationFailed,
 )
-from mockserver.ids import IdFactory
-from mockserver.integrations.backend import IntegrationsBackend
-from mockserver.integrations.models import Integration
-from mockserver.store import Environment, Organization, Store
+from mockserver.resources.integrations.backend import IntegrationsBackend
+from mockserver.resources.integrations.catalogue import load_catalogue
+from mockserver.resources.integrations.models import Integration
+from mockserver.state.clock import Clock
+from mockserver.state.ids import IdFactory
+from mockserver.state.store import Environment, Organization, Store
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mockserver.cli import main
+from mockserver.cli.main import main
 from mockserver.contract import default_spec_path
 from mockserver.contract.documents import load_document
-from mockserver.specdiff import diff_documents, explain, load_intended
+from mockserver.contract.specdiff import diff_documents, explain, load_intended
 from tests.reference import ROOT, novu_openapi
 
 INTENDED = ROOT / "specs/intended-differences.yaml"

@@ -7,7 +7,7 @@ import gc
 import weakref
 from datetime import UTC, datetime
 
-from mockserver.integrations.models import SIGNING_KEY, Integration
+from mockserver.resources.integrations.models import SIGNING_KEY, Integration
 
 
 def integration() -> Integration:

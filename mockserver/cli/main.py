@@ -1,0 +1,359 @@
+"""`mockserver serve`: the mock on a production WSGI server, in one process."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from mockserver import __version__
+from mockserver.cli.options import (
+    EnvOptions,
+    HelpFormatter,
+    host_address,
+    port_number,
+    whole_number,
+)
+from mockserver.contract import DocumentError
+from mockserver.novu.ratelimit import TIERS
+from mockserver.replay import commands as replay_commands
+from mockserver.runtime import wsgi_servers
+from mockserver.runtime.request_log import JsonLogFormatter, LogFormat
+from mockserver.settings import DEFAULT_SEED, Settings, ValidationMode
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 4010
+
+
+ENV = EnvOptions()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mockserver",
+        description="A stateful, contract-validating mock of Novu's REST API.",
+        formatter_class=HelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"mockserver {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve",
+        parents=[_listening_options()],
+        help="run the mock server",
+        formatter_class=HelpFormatter,
+    )
+    ENV.add(
+        serve,
+        "--fixtures",
+        type=Path,
+        default=None,
+        help="a seed dataset (YAML/JSON) to start from, on top of or instead of the seed",
+    )
+    ENV.add(
+        serve,
+        "--seed",
+        type=int,
+        default=str(DEFAULT_SEED),
+        help="seed for the generated data: the same seed gives the same data",
+    )
+    ENV.add(serve, "--spec", type=Path, default=None, help="OpenAPI document to serve and check")
+    ENV.add(
+        serve,
+        "--structure",
+        type=Path,
+        default=None,
+        help="JSON Structure document for integration objects",
+    )
+    ENV.add(
+        serve,
+        "--validation",
+        choices=[m.value for m in ValidationMode],
+        default=ValidationMode.WARN.value,
+        help="what a response that breaks the contract does",
+    )
+    ENV.add(
+        serve,
+        "--frozen-time",
+        type=_timestamp,
+        default=None,
+        help="freeze the clock (ISO 8601) for byte-identical answers",
+    )
+    serve.add_argument(
+        "--check-spec",
+        action="store_true",
+        help="validate the whole OpenAPI document with openapi-core first; refuse it if invalid",
+    )
+    ENV.add(
+        serve,
+        "--rate-limit",
+        choices=sorted(TIERS),
+        default=None,
+        help="turn on Novu's per-environment token bucket for API keys, by tier",
+    )
+    serve.add_argument(
+        "--any-key",
+        action="store_true",
+        help="give an unseen API key an environment of its own, seeded from (seed, key)",
+    )
+    ENV.add(
+        serve,
+        "--journal-size",
+        type=whole_number(0),
+        default="1000",
+        help="exchanges the request journal keeps (0 turns it off)",
+    )
+    ENV.add(
+        serve,
+        "--journal-mb",
+        type=whole_number(1),
+        default="64",
+        help="memory the journal may hold, in MiB; the oldest exchanges go first",
+    )
+    serve.add_argument("--no-admin", action="store_true", help="turn the /__mock admin API off")
+    ENV.add(
+        serve,
+        "--admin-token",
+        default=None,
+        help="require this token (Authorization: Bearer ...) on every path under /__mock",
+    )
+    serve.add_argument(
+        "--unsafe-open-admin",
+        action="store_true",
+        help="serve the admin API without a token on an address beyond loopback (anyone who "
+        "reaches the port can read every API key and credential)",
+    )
+    diff = commands.add_parser(
+        "spec-diff",
+        help="compare the Integrations operations of two OpenAPI documents",
+        formatter_class=HelpFormatter,
+    )
+    diff.add_argument("left", type=Path, help="document A")
+    diff.add_argument("right", type=Path, help="document B")
+    diff.add_argument(
+        "--intended", type=Path, help="YAML list of {match, why}: differences that are on purpose"
+    )
+    diff.add_argument("--json", action="store_true", help="machine-readable output")
+    # Each command gets listening options of its own: argparse's parents share action objects,
+    # and record and replay set other --port defaults than serve's.
+    replay_commands.add_parsers(commands, _listening_options, ENV)
+    coverage = commands.add_parser(
+        "coverage",
+        help="write IMPLEMENTATION_COVERAGE.md: which operations are implemented",
+        formatter_class=HelpFormatter,
+    )
+    coverage.add_argument(
+        "--output", type=Path, default=Path("IMPLEMENTATION_COVERAGE.md"), help="file to write"
+    )
+    for command in commands.choices.values():
+        if any("[env " in (action.help or "") for action in command._actions):
+            command.epilog = ENV.epilog(command)
+    return parser
+
+
+def _listening_options() -> argparse.ArgumentParser:
+    """Where and how a command that serves HTTP listens: serve, record and replay."""
+    listening = argparse.ArgumentParser(add_help=False)
+    ENV.add(
+        listening,
+        "--host",
+        type=host_address,
+        default=DEFAULT_HOST,
+        help="address to bind (127.0.0.1: reachable from this machine only)",
+    )
+    ENV.add(
+        listening,
+        "--port",
+        type=port_number,
+        default=str(DEFAULT_PORT),
+        help="port to listen on; 0 picks a free one",
+    )
+    ENV.add(
+        listening,
+        "--server",
+        choices=wsgi_servers.SERVERS,
+        default="granian",
+        help="WSGI server: granian (Rust, fastest) or waitress (pure Python)",
+    )
+    ENV.add(
+        listening,
+        "--threads",
+        type=whole_number(1),
+        default="4",
+        help="threads that run requests (more wait longer on the GIL; bench/)",
+    )
+    ENV.add(
+        listening,
+        "--log-level",
+        choices=list(LOG_LEVELS),
+        default="info",
+        help="info: a line per request on stderr; warning or error: only problems",
+    )
+    ENV.add(
+        listening,
+        "--log-format",
+        choices=[f.value for f in LogFormat],
+        default=LogFormat.TEXT.value,
+        help="the request lines as text, or as one JSON object a line",
+    )
+    return listening
+
+
+def _timestamp(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 time") from None
+
+
+def serve(args: argparse.Namespace) -> int:
+    from mockserver.http.app import create_app
+
+    settings = Settings(
+        seed=args.seed,
+        spec_path=args.spec,
+        structure_path=args.structure,
+        fixtures_path=args.fixtures,
+        validation=ValidationMode(args.validation),
+        frozen_time=args.frozen_time,
+        rate_limit=args.rate_limit,
+        check_spec=args.check_spec,
+        any_key=args.any_key,
+        journal_size=args.journal_size,
+        journal_max_bytes=args.journal_mb * 1024 * 1024,
+        admin=not args.no_admin,
+        admin_token=args.admin_token,
+        request_log=LogFormat(args.log_format) if _logs_requests(args) else None,
+    )
+    try:
+        app = create_app(settings)
+    except DocumentError as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
+    mock = app.extensions["mockserver"]
+    listen = wsgi_servers.Listen(host=args.host, port=args.port, threads=args.threads)
+    wsgi_servers.run(
+        args.server,
+        app,
+        listen,
+        lambda url: print(banner(mock, url, args.server, args.threads), flush=True),
+    )
+    return 0
+
+
+def banner(mock: object, url: str, server: str, threads: int) -> str:
+    from mockserver.server import MockServer
+
+    assert isinstance(mock, MockServer)
+    lines = [
+        f"mockserver listening on {url}",
+        f"  server: {server}, {threads} threads",
+        f"  spec: {mock.contract.spec_path} ({len(mock.contract.operations)} operations)",
+        f"  structure: {mock.contract.structure.source} ({mock.contract.structure.rendering})",
+        *(
+            [f"  served as the bundled spec describes them: {', '.join(mock.borrowed)}"]
+            if mock.borrowed
+            else []
+        ),
+        f"  seed: {mock.settings.seed}   validation: {mock.settings.validation.value}"
+        f"   rate limit: {mock.settings.rate_limit or 'off'}",
+        *(
+            [
+                f"  dataset: {mock.dataset.path} ("
+                + ("instead of" if mock.dataset.replace_seed else "on top of")
+                + " the seed)"
+            ]
+            if mock.dataset is not None
+            else []
+        ),
+    ]
+    for organization in mock.organizations:
+        lines.append(f"  organization {organization.name} ({organization.id})")
+        lines.append(f"    dashboard token: {organization.dashboard_token}")
+        for environment in organization.environments.values():
+            lines.append(f"    {environment.name:<12} Authorization: ApiKey {environment.api_key}")
+    return "\n".join(lines)
+
+
+def parse_args(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    # A variable's value is checked before argparse reads it, so the error names the variable.
+    problems = ENV.problems()
+    if problems:
+        parser.error(problems[0])
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        open_admin = not args.no_admin and not args.admin_token and not args.unsafe_open_admin
+        if open_admin and not is_loopback(args.host):
+            parser.error(
+                f"--host {args.host} listens beyond this machine, and without --admin-token "
+                "anyone who reaches the port can read every API key and credential through "
+                "/__mock/state: give --admin-token T (or --no-admin), or --unsafe-open-admin "
+                "to serve it open anyway"
+            )
+    return args
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is reachable from this machine only. A name other than localhost may
+    resolve anywhere, so it counts as beyond loopback."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+LOG_LEVELS = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+}
+
+
+def _logs_requests(args: argparse.Namespace) -> bool:
+    return LOG_LEVELS[getattr(args, "log_level", "info")] <= logging.INFO
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(build_parser(), argv)
+    level = LOG_LEVELS[getattr(args, "log_level", "info")]
+    handler = logging.StreamHandler()
+    if getattr(args, "log_format", "text") == LogFormat.JSON:
+        handler.setFormatter(JsonLogFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
+    try:
+        if args.command == "serve":
+            return serve(args)
+        if args.command in ("record", "replay", "verify"):
+            command: Callable[[argparse.Namespace], int] = getattr(replay_commands, args.command)
+            return command(args)
+    except (DocumentError, wsgi_servers.PortInUse) as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "coverage":
+        from mockserver.cli.coverage import render
+        from mockserver.contract import default_spec_path
+
+        args.output.write_text(render(default_spec_path(), "specs/novu-integrations.openapi.yaml"))
+        print(f"wrote {args.output}")
+        return 0
+    if args.command == "spec-diff":
+        from mockserver.contract.specdiff import run
+
+        try:
+            return run(args.left, args.right, args.intended, args.json)
+        except DocumentError as exc:
+            print(f"mockserver: {exc}", file=sys.stderr)
+            return 2
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+if __name__ == "__main__":
+    sys.exit(main())
