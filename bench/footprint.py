@@ -36,10 +36,11 @@ def _child(pin: list[str], *args: str) -> dict[str, Any]:
 
 def _measure_spec(path: Path) -> dict[str, Any]:
     from mockserver.contract import load_contract
-    from mockserver.resources.integrations.routes import HANDLERS
+    from mockserver.resources.registry import resource_classes, structure_paths
 
+    implemented = frozenset(name for cls in resource_classes() for name in cls.handlers)
     started = time.perf_counter()
-    contract = load_contract(path, implemented=frozenset(HANDLERS))
+    contract = load_contract(path, structure_paths(), implemented=implemented)
     seconds = time.perf_counter() - started
     compiled = sum(1 for op in contract.operations.values() if op.compiled)
     return {
@@ -86,7 +87,7 @@ def _measure_memory(count: int) -> dict[str, Any]:
     assert _call(app, "GET", key) == 200
     after = _resident_mb()
     return {
-        "integrations": sum(1 for _ in environment.live()),
+        "integrations": server.resource("integrations").summary(environment)["integrations"],
         "resident_mb": after,
         "server_before_mb": before,
         "bytes_per_integration": (after - before) * 1024 * 1024 / max(count, 1),

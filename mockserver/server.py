@@ -10,26 +10,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mockserver.contract import Contract, DocumentError, load_contract
-from mockserver.contract.checks import response_violations
 from mockserver.contract.operations import Operation, SecurityScheme
 from mockserver.novu.errors import Conflict, NovuError
 from mockserver.novu.idempotency import IdempotencyStore
 from mockserver.novu.ratelimit import RateLimiter
-from mockserver.resources.integrations.backend import IntegrationsBackend
-from mockserver.resources.integrations.catalogue import Catalogue, load_catalogue
-from mockserver.resources.integrations.models import Integration
-from mockserver.resources.integrations.routes import HANDLERS
+from mockserver.novu.secrets import secret_body_keys
+from mockserver.resources.base import BoundHandler, Resource
+from mockserver.resources.registry import resource_classes
 from mockserver.runtime.request_log import RequestLog
 from mockserver.settings import Settings
 from mockserver.state.clock import Clock
 from mockserver.state.dataset import Dataset, apply_dataset, load_dataset
 from mockserver.state.seed import add_seeded_environment, new_organization, seed_store
+from mockserver.state.snapshot import import_state
 from mockserver.state.store import Environment, Organization, Store
 from mockserver.testing.faults import Faults
 from mockserver.testing.journal import Journal
-
-_CREDENTIALS_SCHEMA = "CredentialsDto"
-_CREATE = "IntegrationsController_createIntegration"
 
 
 class MockServer:
@@ -37,11 +33,17 @@ class MockServer:
         self.settings = settings
         # False until the seeded start (and any dataset) is loaded, and while a reset rebuilds it.
         self.ready = False
+        classes = resource_classes()
+        implemented = frozenset(name for cls in classes for name in cls.handlers)
+        # The resources' own structure documents, then the user's (which replace any of the
+        # same name).
+        structure_paths = [path for cls in classes for path in cls.structures]
+        structure_paths += settings.structure_paths
         self.contract: Contract = load_contract(
             settings.spec_path,
-            settings.structure_path,
+            structure_paths,
             check_spec=settings.check_spec,
-            implemented=frozenset(HANDLERS),
+            implemented=implemented,
         )
         if not self.contract.operations:
             # Served, it would answer every request with a 404 and pass no test by accident.
@@ -52,34 +54,47 @@ class MockServer:
         # published document hides three) are served as the bundled document describes them.
         self.operations: dict[str, Operation] = dict(self.contract.operations)
         self.security_schemes: dict[str, SecurityScheme] = dict(self.contract.security_schemes)
-        self.borrowed: list[str] = sorted(set(HANDLERS) - set(self.operations))
+        self.borrowed: list[str] = sorted(implemented - set(self.operations))
         if self.borrowed:
-            bundled = load_contract(implemented=frozenset(self.borrowed))
-            self.operations.update({name: bundled.operations[name] for name in self.borrowed})
+            bundled = load_contract(None, structure_paths, implemented=frozenset(self.borrowed))
+            self.operations.update(
+                {
+                    name: bundled.operations[name]
+                    for name in self.borrowed
+                    if name in bundled.operations
+                }
+            )
             self.security_schemes.update(bundled.security_schemes)
-        self.catalogue: Catalogue = load_catalogue()
         self.clock = Clock(settings.frozen_time)
         self.store = Store()
-        self.credential_types = _credential_types(self.contract)
-        self.backend = IntegrationsBackend(
-            self.store,
-            self.catalogue,
-            self.clock,
-            credential_keys=frozenset(self.credential_types),
-        )
+        self.seed = settings.seed
+        self.resources: list[Resource] = [cls(self) for cls in classes]
+        self.handlers: dict[str, BoundHandler] = {
+            name: handler
+            for resource in self.resources
+            for name, handler in resource.bound_handlers().items()
+        }
+        # Body keys whose values a 422 never repeats (every resource's secrets).
+        self.secret_keys = secret_body_keys()
         self.idempotency = IdempotencyStore(self.clock, max_entries=settings.idempotency_capacity)
         self.rate_limiter = (
             RateLimiter(settings.rate_limit, self.clock) if settings.rate_limit else None
         )
         self.journal = Journal(settings.journal_size, max_bytes=settings.journal_max_bytes)
         self.request_log = RequestLog(settings.request_log) if settings.request_log else None
-        self.seed = settings.seed
         self.faults = Faults(self.seed)
         self._isolated = 0
         self.dataset: Dataset | None = None
         if settings.fixtures_path is not None:
-            self.dataset = load_dataset(settings.fixtures_path, self.contract)
+            self.dataset = load_dataset(settings.fixtures_path, self.resources)
         self.reset()
+
+    def resource(self, name: str) -> Resource:
+        """The resource registered under `name` (KeyError if there is none)."""
+        for resource in self.resources:
+            if resource.name == name:
+                return resource
+        raise KeyError(name)
 
     def reset(self) -> None:
         """Back to the seeded start: the same organizations, keys and integrations as at boot,
@@ -94,11 +109,9 @@ class MockServer:
         with self.store.lock:
             self.store.clear()
             self._isolated = 0
-            seed_store(
-                self.store, self.catalogue, self.seed, credential_types=self.credential_types
-            )
+            seed_store(self.store, self.resources, self.seed)
             if self.dataset is not None:
-                apply_dataset(self, self.dataset)
+                apply_dataset(self.store, self.resources, self.seed, self.dataset)
         self.ready = True
 
     def reseed(self, seed: int) -> None:
@@ -168,12 +181,11 @@ class MockServer:
     ) -> Environment:
         return add_seeded_environment(
             self.store,
-            self.catalogue,
+            self.resources,
             organization,
             seed=self.seed,
             label=label,
             name=name,
-            credential_types=self.credential_types,
             api_key=api_key,
             empty=empty,
         )
@@ -194,29 +206,7 @@ class MockServer:
     def import_state(self, document: Any) -> None:
         """Replace the whole state with an exported document, checked whole first; raises
         SnapshotError, naming each problem, and changes nothing when it is refused."""
-        from mockserver.state.snapshot import import_state
-
-        import_state(
-            self.store,
-            document,
-            catalogue=self.catalogue,
-            check_object=self.integration_violations,
-        )
-
-    def integration_violations(self, integration: Integration) -> list[str]:
-        """How an integration, as a dashboard caller would be answered it, breaks the spec or
-        the structure document (nothing when the spec has no create operation)."""
-        create = self.contract.operations.get(_CREATE)
-        if create is None:
-            return []
-        return response_violations(
-            create,
-            status=201,
-            headers={"Content-Type": "application/json"},
-            body={"data": integration.to_wire(reveal_credentials=True, include_virtual_id=True)},
-            structure_validator=self.contract.structure_validator,
-            structure_name=self.contract.structure.name,
-        )
+        import_state(self.store, document, self.resources)
 
     @property
     def organizations(self) -> list[Organization]:
@@ -224,13 +214,3 @@ class MockServer:
 
     def now(self) -> datetime:
         return self.clock.now().astimezone(UTC)
-
-
-def _credential_types(contract: Contract) -> dict[str, str]:
-    """Credential key -> JSON type, read from the spec's CredentialsDto (empty if it has none)."""
-    operation = contract.operations.get(_CREATE)
-    if operation is None or operation.body_validator is None:
-        return {}
-    definitions = operation.body_validator.schema.get("$defs", {})
-    properties = definitions.get(_CREDENTIALS_SCHEMA, {}).get("properties", {})
-    return {key: str(schema.get("type", "string")) for key, schema in properties.items()}

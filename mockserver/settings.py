@@ -24,11 +24,13 @@ class ValidationMode(StrEnum):
 class Settings:
     seed: int = DEFAULT_SEED
     spec_path: Path | None = None
-    structure_path: Path | None = None
+    # JSON Structure documents besides the resources' own; one named as a bundled one
+    # (by its `name`, the schema component it describes) replaces it.
+    structure_paths: tuple[Path, ...] = ()
     # A seed dataset (mockserver.state.dataset) applied on top of, or instead of, the seed.
     fixtures_path: Path | None = None
     validation: ValidationMode = ValidationMode.STRICT
-    # Novu's body limit for the integrations routes (body-parser's default, 100 kB).
+    # Novu's body limit (body-parser's default, 100 kB).
     max_body_bytes: int = 100 * 1024
     # Freeze the clock for byte-identical answers across runs (ids embed the time too).
     frozen_time: datetime | None = None

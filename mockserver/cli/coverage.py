@@ -1,5 +1,6 @@
 """`mockserver coverage`: IMPLEMENTATION_COVERAGE.md, which operation of the spec the mock
-implements, in the manner of moto's list. A test fails when the committed file is stale."""
+implements, in the manner of moto's list, one section per tag of the spec. A test fails when
+the committed file is stale."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from mockserver.contract.documents import load_document
 from mockserver.contract.operations import HTTP_METHODS
-from mockserver.resources.integrations.routes import HANDLERS
+from mockserver.resources.registry import resource_classes
 
 HEADER = """# Implementation coverage
 
@@ -20,7 +21,8 @@ Do not edit by hand: a test compares it with a fresh run.
 
 def render(spec_path: Path, spec_label: str) -> str:
     document = load_document(spec_path)
-    rows = []
+    implemented = {name for cls in resource_classes() for name in cls.handlers}
+    sections: dict[str, list[tuple[str, str, str, str, str]]] = {}
     for path, item in (document.get("paths") or {}).items():
         for method in HTTP_METHODS:
             operation = item.get(method)
@@ -29,16 +31,18 @@ def render(spec_path: Path, spec_label: str) -> str:
             operation_id = operation.get("operationId", f"{method.upper()} {path}")
             success = next((s for s in operation.get("responses", {}) if str(s)[0] == "2"), "")
             sdk = operation.get("x-sdk-method") or operation.get("x-speakeasy-name-override") or ""
-            rows.append((path, method.upper(), operation_id, str(success), sdk))
-    done = sum(1 for row in rows if row[2] in HANDLERS)
-    lines = [
-        HEADER.format(spec=spec_label),
-        f"## Integrations ({done}/{len(rows)} implemented)",
-        "",
-    ]
-    lines.append("| | operation | route | success | SDK method |")
-    lines.append("|---|---|---|---|---|")
-    for path, method, operation_id, success, sdk in sorted(rows):
-        mark = "[x]" if operation_id in HANDLERS else "[ ]"
-        lines.append(f"| {mark} | `{operation_id}` | `{method} {path}` | {success} | {sdk} |")
-    return "\n".join(lines) + "\n"
+            tag = next(iter(operation.get("tags") or []), "Untagged")
+            sections.setdefault(tag, []).append(
+                (path, method.upper(), operation_id, str(success), sdk)
+            )
+    lines = [HEADER.format(spec=spec_label)]
+    for tag, rows in sorted(sections.items()):
+        done = sum(1 for row in rows if row[2] in implemented)
+        lines += [f"## {tag} ({done}/{len(rows)} implemented)", ""]
+        lines.append("| | operation | route | success | SDK method |")
+        lines.append("|---|---|---|---|---|")
+        for path, method, operation_id, success, sdk in sorted(rows):
+            mark = "[x]" if operation_id in implemented else "[ ]"
+            lines.append(f"| {mark} | `{operation_id}` | `{method} {path}` | {success} | {sdk} |")
+        lines.append("")
+    return "\n".join(lines)

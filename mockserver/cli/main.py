@@ -66,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--structure",
         type=Path,
         default=None,
-        help="JSON Structure document for integration objects",
+        help="a JSON Structure document; it replaces the bundled one of the same `name` (the "
+        "schema component it describes)",
     )
     ENV.add(
         serve,
@@ -128,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diff = commands.add_parser(
         "spec-diff",
-        help="compare the Integrations operations of two OpenAPI documents",
+        help="compare the operations the mock serves in two OpenAPI documents",
         formatter_class=HelpFormatter,
     )
     diff.add_argument("left", type=Path, help="document A")
@@ -215,7 +216,7 @@ def serve(args: argparse.Namespace) -> int:
     settings = Settings(
         seed=args.seed,
         spec_path=args.spec,
-        structure_path=args.structure,
+        structure_paths=(args.structure,) if args.structure else (),
         fixtures_path=args.fixtures,
         validation=ValidationMode(args.validation),
         frozen_time=args.frozen_time,
@@ -252,7 +253,10 @@ def banner(mock: object, url: str, server: str, threads: int) -> str:
         f"mockserver listening on {url}",
         f"  server: {server}, {threads} threads",
         f"  spec: {mock.contract.spec_path} ({len(mock.contract.operations)} operations)",
-        f"  structure: {mock.contract.structure.source} ({mock.contract.structure.rendering})",
+        *(
+            f"  structure: {structure.source} ({structure.rendering})"
+            for structure in mock.contract.structures.documents.values()
+        ),
         *(
             [f"  served as the bundled spec describes them: {', '.join(mock.borrowed)}"]
             if mock.borrowed
@@ -341,14 +345,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         from mockserver.cli.coverage import render
         from mockserver.contract import default_spec_path
 
-        args.output.write_text(render(default_spec_path(), "specs/novu-integrations.openapi.yaml"))
+        spec = default_spec_path()
+        args.output.write_text(render(spec, f"specs/{spec.name}"))
         print(f"wrote {args.output}")
         return 0
     if args.command == "spec-diff":
         from mockserver.contract.specdiff import run
+        from mockserver.resources.registry import resource_classes
 
+        prefixes = [prefix for cls in resource_classes() for prefix in cls.path_prefixes]
         try:
-            return run(args.left, args.right, args.intended, args.json)
+            return run(args.left, args.right, args.intended, args.json, prefixes)
         except DocumentError as exc:
             print(f"mockserver: {exc}", file=sys.stderr)
             return 2

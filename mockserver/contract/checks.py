@@ -2,33 +2,42 @@
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from werkzeug.datastructures import Headers
 
+from mockserver.contract.compiled.failures import Failure
 from mockserver.contract.compiled.shared_documents import SharedList, is_lone_data, shared_payload
 from mockserver.contract.compiled.validators import SchemaValidator
 from mockserver.contract.operations import Operation, Pointer, ResponseContract
-from mockserver.novu.errors import FieldProblem, ValidationFailed
-from mockserver.novu.secrets import scrub_message
-from mockserver.novu.wording import describe, field_path
+from mockserver.contract.structure import Structures
+
+# Rewords a validator's sentence about the value at a path (message, path, value) -> message.
+Redactor = Callable[[str, Sequence[Any], Any], str]
 
 
-def check_request(
+class RequestProblem(NamedTuple):
+    """One way a request breaks its operation: where, and the schema failure (None when a
+    required parameter is missing). The Novu layer words it (novu/wording.py)."""
+
+    location: str  # "path", "query", "header" or "body"
+    name: str | None  # the parameter's name; None for the body
+    failure: Failure | None
+
+
+def request_problems(
     operation: Operation,
     *,
     path_params: Mapping[str, str],
     query: Mapping[str, str],
     headers: Mapping[str, str] | Headers,
     body: Any,
-    secret_keys: frozenset[str],
-) -> None:
-    """Raise ValidationFailed (Novu's 422) listing every problem with the request.
+) -> list[RequestProblem]:
+    """Every problem with the request, against its operation's compiled schemas.
 
     `headers` may be the request's own Headers, whose lookups ignore case as HTTP does."""
-    problems: list[FieldProblem] = []
+    problems: list[RequestProblem] = []
     for parameter in operation.checked_parameters:
         location = parameter.location
         if location == "path":
@@ -41,30 +50,20 @@ def check_request(
             continue  # cookies are not read
         if value is None:
             if parameter.required:
-                problems.append(
-                    FieldProblem(
-                        parameter.name, f"{parameter.name} should not be null or undefined"
-                    )
-                )
+                problems.append(RequestProblem(location, parameter.name, None))
             continue
         if parameter.any_text:
             continue
         value = _coerce(value, parameter.validator)
         if not parameter.validator.is_valid(value):
-            for failure in parameter.validator.failures(value):
-                problems.append(describe(failure, root=parameter.name, secret_keys=secret_keys))
+            problems.extend(
+                RequestProblem(location, parameter.name, failure)
+                for failure in parameter.validator.failures(value)
+            )
     validator = operation.body_validator
     if validator is not None and not validator.is_valid(body):
-        for failure in validator.failures(body):
-            problems.append(describe(failure, root="general", secret_keys=secret_keys))
-    if problems:
-        # By field, then by sentence: the answer reads the same whichever engine found them.
-        if len(problems) > 1:
-            problems.sort(key=_BY_FIELD_AND_SENTENCE)
-        raise ValidationFailed(problems)
-
-
-_BY_FIELD_AND_SENTENCE = operator.attrgetter("field", "message")
+        problems.extend(RequestProblem("body", None, f) for f in validator.failures(body))
+    return problems
 
 
 def _coerce(raw: str, validator: SchemaValidator) -> Any:
@@ -88,10 +87,13 @@ def response_violations(
     status: int,
     headers: Mapping[str, str],
     body: Any,
-    structure_validator: SchemaValidator,
-    structure_name: str,
+    structures: Structures,
+    redact: Redactor | None = None,
 ) -> list[str]:
-    """Every way the response breaks the spec or the structure document, as readable lines."""
+    """Every way the response breaks the spec or a structure document, as readable lines.
+
+    `redact(message, path, value)` rewords a validator's sentence that may repeat a value
+    (the Novu layer passes its secrets module's, so no secret reaches a violation)."""
     contract = operation.response_for(status)
     if contract is None:
         declared = ", ".join(sorted(operation.responses))
@@ -110,52 +112,50 @@ def response_violations(
     # (A shared single integration needs no such memory: its validators keep their verdicts.)
     listed = shared_payload(body)
     if type(listed) is SharedList:
-        memo = (contract, structure_validator, status)
+        memo = (contract, structures, status)
         if memo in listed.passed_as_answer:
             return violations
-        if _passes(contract, document, structure_validator):
+        if _passes(contract, document, structures):
             # Two threads may both add it: a duplicate entry, never a wrong one.
             listed.passed_as_answer = (*listed.passed_as_answer, memo)
             return violations
-    elif _passes(contract, document, structure_validator):
+    elif _passes(contract, document, structures):
         return violations
-    return violations + _explained_violations(
-        contract, document, structure_validator, structure_name
-    )
+    return violations + _explained_violations(contract, document, structures, redact or _as_is)
+
+
+def _as_is(message: str, path: Sequence[Any], value: Any) -> str:
+    return message
 
 
 def _explained_violations(
-    contract: ResponseContract,
-    document: Any,
-    structure_validator: SchemaValidator,
-    structure_name: str,
+    contract: ResponseContract, document: Any, structures: Structures, redact: Redactor
 ) -> list[str]:
     """What is wrong with a document that failed, and where: judged again, the slow way."""
     violations: list[str] = []
     if contract.validator is not None:
         for error in contract.validator.iter_errors(document):
-            message = scrub_message(error.message, error.absolute_path, error.instance)
+            message = redact(error.message, list(error.absolute_path), error.instance)
             violations.append(f"{_where(error.absolute_path)}: {message}")
-    for pointer in contract.structure_pointers:
+    for pointer, name in contract.structure_pointers:
+        structure = structures.validator(name)
         for at, instance in _resolve_pointer(document, pointer):
-            if structure_validator.is_valid(instance):
+            if structure.is_valid(instance):
                 continue
-            for error in structure_validator.explain(instance):
+            for error in structure.explain(instance):
                 path = [*at, *error.absolute_path]
-                message = scrub_message(error.message, path, error.instance)
-                violations.append(f"{_where(path)}: {message} ({structure_name})")
+                message = redact(error.message, path, error.instance)
+                violations.append(f"{_where(path)}: {message} ({name})")
     return violations
 
 
-def _passes(
-    contract: ResponseContract, document: Any, structure_validator: SchemaValidator
-) -> bool:
+def _passes(contract: ResponseContract, document: Any, structures: Structures) -> bool:
     """The verdict alone, from compiled validators and remembered verdicts: the envelope and
     each item apart when the schema splits (split.py), and an item's two documents in one walk
     where the structure applies at the item too. A lone `{"data": X}` whose envelope cannot
     fail goes straight to the one validator that decides it."""
     if is_lone_data(document):
-        decider = contract.lone_data_validator(structure_validator)
+        decider = contract.lone_data_validator(structures)
         if decider is not None:
             return decider.is_valid(document["data"])
     split = contract.split
@@ -167,7 +167,8 @@ def _passes(
         if not split.envelope_passes(document):
             return False
         items = _values_at(document, split.pointer)
-        joint = split.item_and_structure(structure_validator) if contract.joins_structure else None
+        joined = contract.joined_structure
+        joint = None if joined is None else split.item_and_structure(structures.validator(joined))
         if joint is None:
             if not split.item.all_valid(items):
                 return False
@@ -177,11 +178,13 @@ def _passes(
             pointers = contract.pointers_beside_split
     if not pointers:
         return True
-    return all(structure_validator.all_valid(_values_at(document, p)) for p in pointers)
+    return all(
+        structures.validator(name).all_valid(_values_at(document, at)) for at, name in pointers
+    )
 
 
 def _where(parts: Any) -> str:
-    path = field_path(parts)
+    path = ".".join(map(str, parts))
     return "$." + path if path else "$"
 
 

@@ -19,12 +19,15 @@ from mockserver.contract.compiled.validators import SchemaValidator
 from mockserver.contract.documents import DocumentError
 from mockserver.contract.keywords import ANNOTATIONS
 from mockserver.contract.schema_convert import COMPONENT_PREFIX, SchemaConverter
+from mockserver.contract.structure import Structures
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_PARAM = re.compile(r"{([^}/]+)}")
 
-# Where integration objects sit inside a body: keys, with "*" for every item of an array.
+# Where an object sits inside a body: keys, with "*" for every item of an array.
 Pointer = tuple[str, ...]
+# A place of a body and the name of the structure document that applies there.
+StructureAt = tuple[Pointer, str]
 
 
 @dataclass(frozen=True)
@@ -46,43 +49,50 @@ class ResponseContract:
     required_headers: tuple[str, ...]
     # True when the document describes the body inside Novu's `{"data": ...}` envelope.
     describes_envelope: bool
-    structure_pointers: tuple[Pointer, ...]
-    # The schema split into envelope and integration(s) (split.py), when that is exact.
+    structure_pointers: tuple[StructureAt, ...]
+    # The schema split into envelope and object(s) (split.py), when that is exact.
     split: SplitSchema | None = None
-    # lone_data_validator's answers, by structure validator.
-    data_deciders: dict[SchemaValidator, SchemaValidator | None] = field(
+    # lone_data_validator's answers, by the structures they were found for.
+    data_deciders: dict[Structures, SchemaValidator | None] = field(
         default_factory=dict, repr=False
     )
 
     @functools.cached_property
-    def joins_structure(self) -> bool:
-        """True when the structure document applies right where the split finds the items."""
-        return self.split is not None and self.split.pointer in self.structure_pointers
+    def joined_structure(self) -> str | None:
+        """The structure document that applies right where the split finds the items."""
+        split = self.split
+        if split is None:
+            return None
+        return next((name for at, name in self.structure_pointers if at == split.pointer), None)
 
     @functools.cached_property
-    def pointers_beside_split(self) -> tuple[Pointer, ...]:
+    def pointers_beside_split(self) -> tuple[StructureAt, ...]:
         split = self.split
-        return tuple(p for p in self.structure_pointers if split is None or p != split.pointer)
+        return tuple(
+            (at, name)
+            for at, name in self.structure_pointers
+            if split is None or at != split.pointer
+        )
 
-    def lone_data_validator(self, structure: SchemaValidator) -> SchemaValidator | None:
+    def lone_data_validator(self, structures: Structures) -> SchemaValidator | None:
         """The one validator that decides an answer `{"data": X}` by X alone, when there is
         one: the envelope passes every such answer, and every other check applies at `data`
         (the item schema, joined with the structure document's where that applies there too).
-        Most answers are one integration, and this spares them the general walk."""
+        Most answers are one object, and this spares them the general walk."""
         deciders = self.data_deciders
-        if structure not in deciders:
+        if structures not in deciders:
             # A benign race: two threads may both find it; both find the same.
-            deciders[structure] = self._find_lone_data_validator(structure)
-        return deciders[structure]
+            deciders[structures] = self._find_lone_data_validator(structures)
+        return deciders[structures]
 
-    def _find_lone_data_validator(self, structure: SchemaValidator) -> SchemaValidator | None:
+    def _find_lone_data_validator(self, structures: Structures) -> SchemaValidator | None:
         split = self.split
         if split is None or split.pointer != ("data",) or split.lone_data_verdict is not True:
             return None
         if not self.structure_pointers:
             return split.item
-        if self.structure_pointers == (split.pointer,):
-            return split.item_and_structure(structure)
+        if len(self.structure_pointers) == 1 and self.structure_pointers[0][0] == split.pointer:
+            return split.item_and_structure(structures.validator(self.structure_pointers[0][1]))
         return None
 
 
@@ -156,14 +166,14 @@ class OperationIndex:
         self,
         document: dict[str, Any],
         *,
-        structure_name: str | None,
+        structure_names: frozenset[str],
         source: str,
         implemented: frozenset[str] | None = None,
     ) -> None:
         self._doc = document
         self._source = source
         self._converter = SchemaConverter(document)
-        self._structure_name = structure_name
+        self._structure_names = structure_names
         self._implemented = implemented
         self._validators: dict[int, SchemaValidator] = {}
         self._checked_components: set[str] = set()
@@ -278,7 +288,7 @@ class OperationIndex:
         validator = self._compile(schema, f"{where}: response {status}") if schema else None
         split = None
         if validator is not None and len(pointers) == 1:
-            split = split_at(validator.schema, pointers[0])
+            split = split_at(validator.schema, pointers[0][0])
         return ResponseContract(
             status=status,
             validator=validator,
@@ -333,18 +343,20 @@ class OperationIndex:
         properties = resolved.get("properties") or {}
         return set(properties) == {"data"} and "data" in (resolved.get("required") or [])
 
-    def _structure_pointers(self, schema: Any) -> Iterator[Pointer]:
-        """Every place in a body where the structure document's type (by component name) sits."""
-        if not self._structure_name:
+    def _structure_pointers(self, schema: Any) -> Iterator[StructureAt]:
+        """Every place in a body where a structure document's type (by component name) sits."""
+        if not self._structure_names:
             return
-        target = COMPONENT_PREFIX + self._structure_name
+        targets = {COMPONENT_PREFIX + name: name for name in self._structure_names}
 
-        def walk(node: Any, at: Pointer, depth: int, visiting: frozenset[str]) -> Iterator[Pointer]:
+        def walk(
+            node: Any, at: Pointer, depth: int, visiting: frozenset[str]
+        ) -> Iterator[StructureAt]:
             if not isinstance(node, dict) or depth > 12:
                 return
             ref = node.get("$ref")
-            if ref == target:
-                yield at
+            if ref in targets:
+                yield at, targets[ref]
                 return
             if isinstance(ref, str):
                 if ref in visiting:

@@ -1,4 +1,5 @@
-"""`mockserver spec-diff A B`: how two OpenAPI documents differ on the Integrations operations.
+"""`mockserver spec-diff A B`: how two OpenAPI documents differ on the operations the mock serves
+(those under its resources' path prefixes).
 
 Each document is reduced to facts per operation (parameters, request fields, statuses, response
 fields, with types, required flags, enums and formats), after normalising what only differs in
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,6 @@ import yaml
 from mockserver.contract.documents import load_document
 from mockserver.contract.operations import HTTP_METHODS
 
-PREFIX = "/v1/integrations"
 MAX_DEPTH = 4
 
 
@@ -51,8 +51,11 @@ class Intended:
     why: str
 
 
-def diff_documents(left: dict[str, Any], right: dict[str, Any]) -> list[Difference]:
-    a, b = _Surface(left).facts(), _Surface(right).facts()
+def diff_documents(
+    left: dict[str, Any], right: dict[str, Any], prefixes: Sequence[str] = ("",)
+) -> list[Difference]:
+    """The differences on the paths under `prefixes` (every path, by default)."""
+    a, b = _Surface(left, prefixes).facts(), _Surface(right, prefixes).facts()
     differences = []
     for key in sorted(set(a) | set(b)):
         if a.get(key) != b.get(key):
@@ -84,8 +87,14 @@ def explain(
     return paired, stale
 
 
-def run(left_path: Path, right_path: Path, intended_path: Path | None, as_json: bool) -> int:
-    differences = diff_documents(load_document(left_path), load_document(right_path))
+def run(
+    left_path: Path,
+    right_path: Path,
+    intended_path: Path | None,
+    as_json: bool,
+    prefixes: Sequence[str] = ("",),
+) -> int:
+    differences = diff_documents(load_document(left_path), load_document(right_path), prefixes)
     intended = load_intended(intended_path) if intended_path else []
     paired, stale = explain(differences, intended)
     unexplained = [d for d, reason in paired if reason is None]
@@ -124,16 +133,17 @@ def run(left_path: Path, right_path: Path, intended_path: Path | None, as_json: 
 
 
 class _Surface:
-    """The comparable facts of one document's Integrations operations."""
+    """The comparable facts of one document's operations under the prefixes."""
 
-    def __init__(self, document: dict[str, Any]) -> None:
+    def __init__(self, document: dict[str, Any], prefixes: Sequence[str]) -> None:
         self._doc = document
+        self._prefixes = tuple(prefixes)
         self._nullable_style = str(document.get("openapi", "")).startswith("3.0")
 
     def facts(self) -> dict[tuple[str, str], str]:
         found: dict[tuple[str, str], str] = {}
         for path, item in (self._doc.get("paths") or {}).items():
-            if not path.startswith(PREFIX):
+            if not path.startswith(self._prefixes):
                 continue
             item = self._resolve(item)
             for method in HTTP_METHODS:

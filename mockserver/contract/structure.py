@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mockserver.contract.compiled.validators import SchemaValidator
 from mockserver.contract.documents import DocumentError, load_document
 from mockserver.contract.keywords import DEFS_PREFIX
 from mockserver.contract.schema_convert import DRAFT_2020_12
@@ -81,6 +82,19 @@ class StructureDocument:
     rendering: str  # "draft" or "fields"
     json_schema: dict[str, Any]
     source: str
+
+
+# Compared by identity: answers remember the structures they passed (checks.py).
+@dataclass(frozen=True, eq=False)
+class Structures:
+    """The JSON Structure documents of a contract, and their compiled validators, by the name
+    of the schema component each describes."""
+
+    documents: dict[str, StructureDocument]
+    validators: dict[str, SchemaValidator]
+
+    def validator(self, name: str) -> SchemaValidator:
+        return self.validators[name]
 
 
 CORE_META_SCHEMA = "https://json-structure.org/meta/core/v0/#"

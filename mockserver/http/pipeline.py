@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 from flask import current_app
 
-from mockserver.contract.checks import check_request, response_violations
+from mockserver.contract.checks import response_violations
 from mockserver.contract.compiled.shared_documents import shared_payload
 from mockserver.contract.documents import MAX_NESTING, nested_deeper_than
 from mockserver.contract.operations import Operation
@@ -46,8 +46,9 @@ from mockserver.novu.errors import (
     validation_error_body,
 )
 from mockserver.novu.ratelimit import too_many_requests
-from mockserver.novu.secrets import environments_in, hidden_from_api_key
-from mockserver.resources.integrations.routes import HANDLERS, Exchange
+from mockserver.novu.secrets import environments_in, hidden_from_api_key, scrub_message
+from mockserver.novu.wording import check_request
+from mockserver.resources.base import Exchange
 from mockserver.server import MockServer
 from mockserver.settings import ValidationMode
 from mockserver.state.clock import iso_timestamp
@@ -154,7 +155,7 @@ class _Exchange:
                     query=incoming.args if operation.reads_query else {},
                     headers=incoming.headers if operation.reads_headers else {},
                     body=body,
-                    secret_keys=server.catalogue.secure_keys,
+                    secret_keys=server.secret_keys,
                 )
             except ValidationFailed as failure:
                 self.violations.extend(
@@ -162,11 +163,11 @@ class _Exchange:
                 )
                 raise
         # Only operations with a handler are compiled (the others answer 501 before this).
-        handler = HANDLERS[operation.operation_id]
+        handler = server.handlers[operation.operation_id]
         # The handler writes the state and reads it back into the answer; holding the lock for
         # both means no concurrent write can tear an answer half-way through.
         with server.store.lock:
-            reply = handler(server.backend, Exchange(caller=caller, path=path_params, body=body))
+            reply = handler(Exchange(caller=caller, path=path_params, body=body))
         self.status, self.payload = reply.status, {"data": reply.payload}
         self._remember()
 
@@ -222,8 +223,8 @@ class _Exchange:
             status=judged_status,
             headers=headers,
             body=payload,
-            structure_validator=self.server.contract.structure_validator,
-            structure_name=self.server.contract.structure.name,
+            structures=self.server.contract.structures,
+            redact=scrub_message,
         )
         if not found:
             return status, payload
@@ -309,7 +310,7 @@ class _Exchange:
         key reused on another route or by another caller of the organization replays the
         first answer. The mock keeps that scope, but shows the answer only as this caller
         could have received it: credentials hidden from an API key as a fresh answer hides
-        them, and an answer about another environment's integrations refused (422)."""
+        them, and an answer about another environment's objects refused (422)."""
         key = self.incoming.header(idempotency.HEADER)
         # Novu's interceptor skips a falsy key: an empty header is no key at all.
         if not key or self.incoming.method not in idempotency.METHODS:

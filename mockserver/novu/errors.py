@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
-from mockserver.novu.secrets import CREDENTIALS_FIELD, SECRET_MASK
+from mockserver.novu.secrets import SECRET_MASK, secret_rules
 
 INTERNAL_ERROR_MESSAGE = "Internal server error, contact support and provide them with the errorId"
 
@@ -112,10 +112,10 @@ class ValidationFailed(Exception):
             if problem.message not in entry["messages"]:
                 entry["messages"].append(problem.message)
             if problem.has_value and "value" not in entry:
-                # Whatever a client sent as credentials may be a secret, whatever its shape:
-                # an error never repeats it.
-                under_credentials = problem.field.split(".", 1)[0] == CREDENTIALS_FIELD
-                entry["value"] = SECRET_MASK if under_credentials else problem.value
+                # Whatever a client sent in a secret field (credentials) may be a secret,
+                # whatever its shape: an error never repeats it.
+                in_secret = problem.field.split(".", 1)[0] in secret_rules().emptied
+                entry["value"] = SECRET_MASK if in_secret else problem.value
         return grouped
 
 

@@ -1,22 +1,21 @@
 """What is secret, in one place: the journal, the recorder, error bodies, logs and the inspector
 all mask with these rules, so a secret Novu hides from one reader is hidden from every one.
 
-Novu hides from API-key callers every credential (`credentials: {}`) and the inbound webhook
-signing key in `configurations` (`utils/sanitize-integration-response.ts` in novuhq/novu).
-Everything that keeps or shows an exchange masks the credential keys Novu encrypts
-(`secureCredentials`, in the provider catalogue) and that signing key, wherever they appear.
+The secrets in bodies are the resources' (each declares its SecretRules: for integrations, the
+credential keys Novu encrypts and the inbound webhook signing key); headers and query
+parameters that carry a key, a token or a session are this module's own.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 SECRET_MASK = "********"
-CREDENTIALS_FIELD = "credentials"
-SIGNING_KEY = "inboundWebhookSigningKey"
 # Headers that carry a secret: the caller's key or token, a session, the admin token.
 SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-mockserver-admin-token"})
 # A header or query parameter whose name says it holds a secret is masked too, unless allowed.
@@ -26,6 +25,37 @@ SECRET_NAME = re.compile(
 )
 # Names that match SECRET_NAME but hold nothing secret: kept, so replays and verify work.
 ALLOWED_NAMES = frozenset({"idempotency-key"})
+
+
+@dataclass(frozen=True)
+class SecretRules:
+    """The secrets in a resource's objects.
+
+    `body_keys`: keys whose values are secret at any depth of any body. `emptied`: object
+    fields an API-key caller sees as `{}`, and that are masked whole wherever they are not an
+    object (a secret pasted in the wrong place). `stripped`: per object field, the keys an
+    API-key caller never sees in it."""
+
+    body_keys: frozenset[str] = frozenset()
+    emptied: frozenset[str] = frozenset()
+    stripped: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def __or__(self, other: SecretRules) -> SecretRules:
+        stripped = {key: frozenset(keys) for key, keys in self.stripped.items()}
+        for key, keys in other.stripped.items():
+            stripped[key] = stripped.get(key, frozenset()) | keys
+        return SecretRules(self.body_keys | other.body_keys, self.emptied | other.emptied, stripped)
+
+
+@functools.cache
+def secret_rules() -> SecretRules:
+    """Every registered resource's rules, merged. The registry is read by name: the resources
+    sit above this module, which they use."""
+    registry = importlib.import_module("mockserver.resources.registry")
+    merged = SecretRules()
+    for resource in registry.resource_classes():
+        merged = merged | resource.secrets
+    return merged
 
 
 def is_secret_name(name: str, allowed: Collection[str] = ALLOWED_NAMES) -> bool:
@@ -48,13 +78,9 @@ def mask_query(
     }
 
 
-@functools.cache
 def secret_body_keys() -> frozenset[str]:
-    """Body keys whose values are secret at any depth: the catalogue's secure credential keys
-    and the inbound webhook signing key."""
-    from mockserver.resources.integrations.catalogue import load_catalogue
-
-    return load_catalogue().secure_keys | {SIGNING_KEY}
+    """Body keys whose values are secret at any depth, in every resource's objects."""
+    return secret_rules().body_keys
 
 
 def mask_header_value(value: str, *, keep_tail: int = 0) -> str:
@@ -91,23 +117,23 @@ def mask_body(value: Any, keys: Collection[str] | None = None) -> Any:
     masked answer still fits the spec; `credentials` that are not an object are masked whole
     (a secret pasted in the wrong place)."""
     secret = secret_body_keys() if keys is None else keys
-    return _masked(value, secret)
+    return _masked(value, secret, secret_rules().emptied)
 
 
-def _masked(value: Any, keys: Collection[str]) -> Any:
+def _masked(value: Any, keys: Collection[str], emptied: Collection[str]) -> Any:
     if isinstance(value, dict):
-        return {key: _masked_item(key, item, keys) for key, item in value.items()}
+        return {key: _masked_item(key, item, keys, emptied) for key, item in value.items()}
     if isinstance(value, list):
-        return [_masked(item, keys) for item in value]
+        return [_masked(item, keys, emptied) for item in value]
     return value
 
 
-def _masked_item(key: str, item: Any, keys: Collection[str]) -> Any:
+def _masked_item(key: str, item: Any, keys: Collection[str], emptied: Collection[str]) -> Any:
     if key in keys:
         return mask_leaves(item)
-    if key == CREDENTIALS_FIELD and item is not None and not isinstance(item, dict):
+    if key in emptied and item is not None and not isinstance(item, dict):
         return SECRET_MASK
-    return _masked(item, keys)
+    return _masked(item, keys, emptied)
 
 
 def mask_leaves(value: Any) -> Any:
@@ -125,7 +151,8 @@ def mask_leaves(value: Any) -> Any:
 def is_secret_path(path: Sequence[Any], keys: Collection[str] | None = None) -> bool:
     """Whether a place in a document (a JSON path's parts) is, or is inside, a secret."""
     secret = secret_body_keys() if keys is None else keys
-    return any(part == CREDENTIALS_FIELD or part in secret for part in path)
+    emptied = secret_rules().emptied
+    return any(part in emptied or part in secret for part in path)
 
 
 def scrub_message(message: str, path: Sequence[Any], instance: Any) -> str:
@@ -137,21 +164,25 @@ def scrub_message(message: str, path: Sequence[Any], instance: Any) -> str:
 
 
 def hidden_from_api_key(value: Any) -> Any:
-    """A copy of an answer as Novu sanitises it for an API-key caller: every integration's
-    `credentials` empty and its `configurations` without the signing key."""
+    """A copy of an answer as Novu sanitises it for an API-key caller: in every object of an
+    environment, each `emptied` field `{}` and each `stripped` key gone (for integrations,
+    `utils/sanitize-integration-response.ts` in novuhq/novu)."""
+    return _hidden(value, secret_rules())
+
+
+def _hidden(value: Any, rules: SecretRules) -> Any:
     if isinstance(value, list):
-        return [hidden_from_api_key(item) for item in value]
+        return [_hidden(item, rules) for item in value]
     if not isinstance(value, dict):
         return value
-    hidden = {key: hidden_from_api_key(item) for key, item in value.items()}
+    hidden = {key: _hidden(item, rules) for key, item in value.items()}
     if "_environmentId" in value:
-        if CREDENTIALS_FIELD in hidden:
-            hidden[CREDENTIALS_FIELD] = {}
-        configurations = hidden.get("configurations")
-        if isinstance(configurations, dict) and SIGNING_KEY in configurations:
-            hidden["configurations"] = {
-                key: item for key, item in configurations.items() if key != SIGNING_KEY
-            }
+        for name in rules.emptied & hidden.keys():
+            hidden[name] = {}
+        for name, keys in rules.stripped.items():
+            inner = hidden.get(name)
+            if isinstance(inner, dict) and keys & inner.keys():
+                hidden[name] = {key: item for key, item in inner.items() if key not in keys}
     return hidden
 
 

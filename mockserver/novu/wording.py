@@ -7,11 +7,16 @@ one of the following values: ...`) sees the same sentences from the mock.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+import operator
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from werkzeug.datastructures import Headers
+
+from mockserver.contract.checks import RequestProblem, request_problems
 from mockserver.contract.compiled.failures import Failure
-from mockserver.novu.errors import FieldProblem, js_text
+from mockserver.contract.operations import Operation
+from mockserver.novu.errors import FieldProblem, ValidationFailed, js_text
 
 _TYPE_WORDS = {
     "string": "a string",
@@ -25,6 +30,41 @@ _TYPE_WORDS = {
 _OBJECT_ID_PATTERN = "^[0-9a-fA-F]{24}$"
 _MAX_ECHOED_CHARS = 200
 MASK = "********"
+
+
+def check_request(
+    operation: Operation,
+    *,
+    path_params: Mapping[str, str],
+    query: Mapping[str, str],
+    headers: Mapping[str, str] | Headers,
+    body: Any,
+    secret_keys: frozenset[str],
+) -> None:
+    """Raise ValidationFailed (Novu's 422) listing every problem the contract finds with the
+    request, each worded as Novu's validation pipe words it."""
+    found = request_problems(
+        operation, path_params=path_params, query=query, headers=headers, body=body
+    )
+    if not found:
+        return
+    problems = [word(problem, secret_keys=secret_keys) for problem in found]
+    # By field, then by sentence: the answer reads the same whichever engine found them.
+    if len(problems) > 1:
+        problems.sort(key=_BY_FIELD_AND_SENTENCE)
+    raise ValidationFailed(problems)
+
+
+_BY_FIELD_AND_SENTENCE = operator.attrgetter("field", "message")
+
+
+def word(problem: RequestProblem, *, secret_keys: frozenset[str]) -> FieldProblem:
+    """One problem as one entry of Novu's `errors`: a body's root is `general`, a parameter's
+    its name, and a missing parameter `should not be null or undefined`."""
+    root = problem.name or "general"
+    if problem.failure is None:
+        return FieldProblem(root, f"{root} should not be null or undefined")
+    return describe(problem.failure, root=root, secret_keys=secret_keys)
 
 
 def field_path(parts: Iterable[Any]) -> str:

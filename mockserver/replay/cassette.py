@@ -30,9 +30,11 @@ from jsonschema import Draft202012Validator
 from werkzeug.datastructures import Headers
 
 from mockserver.contract import Contract, DocumentError
-from mockserver.contract.checks import check_request, response_violations
+from mockserver.contract.checks import response_violations
 from mockserver.contract.routing import OperationRouter
 from mockserver.novu.errors import ValidationFailed
+from mockserver.novu.secrets import scrub_message
+from mockserver.novu.wording import check_request
 from mockserver.replay.files import load_versioned
 
 KIND = "mockserver-cassette"
@@ -259,8 +261,8 @@ def interaction_violations(
             status=interaction.status,
             headers=interaction.response_headers,
             body=interaction.response_body,
-            structure_validator=contract.structure_validator,
-            structure_name=contract.structure.name,
+            structures=contract.structures,
+            redact=scrub_message,
         )
     )
     return found

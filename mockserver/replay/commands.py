@@ -18,6 +18,7 @@ from mockserver.replay.proxy import MODES, CassetteApp
 from mockserver.replay.secrets import SecretFilter
 from mockserver.replay.upstream import HttpUpstream
 from mockserver.replay.verify import Verifier, junit_xml
+from mockserver.resources.registry import resource_classes, structure_paths
 from mockserver.runtime import wsgi_servers
 
 # Not serve's 4010, so that a recorder in front of a local mock, or a replay beside one, can
@@ -134,11 +135,13 @@ def _matching_options(parser: argparse.ArgumentParser) -> None:
 
 def _spec_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--spec", type=Path, help="OpenAPI document to validate by")
-    parser.add_argument("--structure", type=Path, help="JSON Structure document")
+    parser.add_argument(
+        "--structure", type=Path, help="a JSON Structure document, besides the bundled ones"
+    )
 
 
 def _contract(args: argparse.Namespace) -> Contract:
-    return load_contract(args.spec, args.structure)
+    return load_contract(args.spec, structure_paths([args.structure] if args.structure else []))
 
 
 def _match_on(args: argparse.Namespace) -> list[str]:
@@ -252,6 +255,9 @@ def verify(args: argparse.Namespace) -> int:
             args.api_key,
             volatile=args.ignore,
             dashboard_token=args.dashboard_token,
+            cleanup={
+                name: path for cls in resource_classes() for name, path in cls.cleanup.items()
+            },
         )
         report = verifier.run(cassette)
         print(report.text())

@@ -6,7 +6,8 @@ replaced by a fresh one of this run (so a second run against the same target is 
 afresh, not replayed), and every id seen so far mapped to the target's own (the id a recorded
 create returned becomes the id the target's create returned). The answer must have the
 recorded status and body, except for volatile fields (ids, timestamps, generated identifiers),
-and must fit the spec. `cleanup()` deletes the integrations the run created.
+and must fit the spec. `cleanup()` deletes what the run created (each resource says which
+creates make something, and how to delete it: Resource.cleanup).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree
@@ -102,8 +103,11 @@ class Verifier:
         api_key: str,
         volatile: Iterable[str] = (),
         dashboard_token: str | None = None,
+        cleanup: Mapping[str, str] | None = None,
     ) -> None:
         self.contract = contract
+        # operationId of a create -> the path that deletes what it made (Resource.cleanup).
+        self.deleters = dict(cleanup or {})
         self.upstream = HttpUpstream(target)
         self.api_key = api_key
         self.dashboard_token = dashboard_token
@@ -111,7 +115,8 @@ class Verifier:
         self.router = OperationRouter(contract.operations.values())
         self.ids: dict[str, str] = {}  # recorded id -> the target's
         self.idempotency_keys: dict[str, str] = {}  # recorded key -> this run's
-        # What this run created, with the credential it was created with, for cleanup().
+        # What this run created (the path that deletes it), with the credential it was created
+        # with, for cleanup().
         self.created: list[tuple[str, str]] = []
 
     def check_credentials(self) -> str | None:
@@ -119,7 +124,7 @@ class Verifier:
         instead of a failure for every interaction."""
         try:
             status, _, payload = self.upstream.send(
-                "GET", "/v1/integrations", [("Authorization", f"ApiKey {self.api_key}")], b""
+                "GET", self._probe_path(), [("Authorization", f"ApiKey {self.api_key}")], b""
             )
         except UpstreamError as exc:
             return str(exc)
@@ -129,22 +134,28 @@ class Verifier:
             return f"{self.upstream.label} refuses --api-key ({status} {message or ''})".strip()
         return None
 
+    def _probe_path(self) -> str:
+        """A read an API key may make and that needs no id: the first such GET of the spec."""
+        readable = sorted(
+            operation.path
+            for operation in self.contract.operations.values()
+            if operation.method == "GET" and "{" not in operation.path
+        )
+        return readable[0] if readable else "/"
+
     def cleanup(self) -> list[str]:
-        """Delete every integration this run created; what could not be deleted, worded."""
+        """Delete everything this run created; what could not be deleted, worded."""
         problems = []
-        for integration_id, authorization in reversed(self.created):
+        for deleter, authorization in reversed(self.created):
             try:
                 status, _, _ = self.upstream.send(
-                    "DELETE",
-                    f"/v1/integrations/{integration_id}",
-                    [("Authorization", authorization)],
-                    b"",
+                    "DELETE", deleter, [("Authorization", authorization)], b""
                 )
             except UpstreamError as exc:
-                problems.append(f"{integration_id}: {exc}")
+                problems.append(f"{deleter}: {exc}")
                 continue
-            if status not in (200, 404):
-                problems.append(f"{integration_id}: DELETE answered {status}")
+            if status not in (200, 204, 404):
+                problems.append(f"{deleter}: DELETE answered {status}")
         self.created.clear()
         return problems
 
@@ -196,20 +207,17 @@ class Verifier:
             return outcome
         outcome.seconds = time.perf_counter() - started
         actual = parse_body(payload)
-        if (
-            authorization is not None
-            and recorded.method == "POST"
-            and path == "/v1/integrations"
-            and status == 201
-        ):
-            made = actual.get("data", {}).get("_id") if isinstance(actual, dict) else None
+        found = self.router.match(recorded.method, path)
+        deleter = self.deleters.get(found[0].operation_id) if found is not None else None
+        if authorization is not None and deleter is not None and 200 <= status < 300:
+            data = actual.get("data") if isinstance(actual, dict) else None
+            made = data.get("_id") if isinstance(data, dict) else None
             if isinstance(made, str):
-                self.created.append((made, authorization))
+                self.created.append((deleter.replace("{_id}", made), authorization))
         if status != recorded.status:
             outcome.problems.append(f"status {status}, recorded {recorded.status}")
         self._learn_ids(recorded.response_body, actual)
         outcome.problems.extend(self._compare(recorded.response_body, actual, "$"))
-        found = self.router.match(recorded.method, path)
         if found is not None:
             operation, path_params = found
             answered = Interaction(

@@ -1,4 +1,4 @@
-"""Seed datasets: organizations, environments, keys and integrations written out by hand.
+"""Seed datasets: organizations, environments, keys and each resource's objects, by hand.
 
     kind: mockserver-dataset
     version: 1
@@ -13,93 +13,78 @@
         - {providerId: sendgrid, channel: email, name: SendGrid, active: true, primary: true,
            credentials: {apiKey: SG.example, from: hello@acme.test}}
 
-Each integration is a create request, checked against the spec's create body and then created
-by the same rules as `POST /v1/integrations` (a dashboard caller, so credentials are kept), in
-file order; `primary: true` then makes it primary as set-primary would. Every integration made is
-checked against the spec's response schema and the JSON Structure document. Any problem names
+The organizations, environments and keys are this module's; an environment's other entries
+belong to the resources (`integrations` to the integrations resource, which makes each as
+`POST /v1/integrations` would: Resource.dataset_problems and apply_dataset). Any problem names
 the file and the place in it. Ids and timestamps come from the seed and the names, so the same
 file and seed give the same state.
 """
 
 from __future__ import annotations
 
-import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator
 
-from mockserver.contract import Contract, DocumentError
-from mockserver.novu.auth import Caller
-from mockserver.novu.errors import NovuError
+from mockserver.contract import DocumentError
 from mockserver.replay.files import load_versioned
-from mockserver.resources.integrations.backend import IntegrationsBackend
-from mockserver.resources.integrations.catalogue import Catalogue
-from mockserver.resources.integrations.models import Integration
 from mockserver.state.clock import SteppingClock
-from mockserver.state.ids import IdFactory, slugify
+from mockserver.state.ids import IdFactory
 from mockserver.state.seed import SEED_EPOCH, new_organization
-from mockserver.state.store import Environment, Store, environment_rng
+from mockserver.state.store import Environment, Organization, Store, environment_rng
+
+if TYPE_CHECKING:  # the resources sit above the state; they are only handed in
+    from mockserver.resources.base import Resource
 
 KIND = "mockserver-dataset"
 VERSION = 1
-_CREATE = "IntegrationsController_createIntegration"
-_UPDATE = "IntegrationsController_updateIntegrationById"
 
-FORMAT = Draft202012Validator(
-    {
-        "type": "object",
-        "required": ["kind", "version", "organizations"],
-        "additionalProperties": False,
-        "properties": {
-            "kind": {"const": KIND},
-            "version": {"const": VERSION},
-            "replaceSeed": {"type": "boolean"},
-            "organizations": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["name", "environments"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "name": {"type": "string", "minLength": 1},
-                        "dashboardToken": {"type": "string", "minLength": 8},
-                        "environments": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "required": ["name", "apiKey"],
-                                "additionalProperties": False,
-                                "properties": {
-                                    "name": {"type": "string", "minLength": 1},
-                                    "apiKey": {"type": "string", "minLength": 8},
-                                    "integrations": {
-                                        "type": "array",
-                                        "items": {"type": "object"},
-                                    },
+
+def dataset_form(resources: Sequence[Resource]) -> Draft202012Validator:
+    """The file's form, with each resource's entries in every environment."""
+    environment_properties: dict[str, Any] = {
+        "name": {"type": "string", "minLength": 1},
+        "apiKey": {"type": "string", "minLength": 8},
+    }
+    for resource in resources:
+        environment_properties.update(resource.dataset_properties)
+    return Draft202012Validator(
+        {
+            "type": "object",
+            "required": ["kind", "version", "organizations"],
+            "additionalProperties": False,
+            "properties": {
+                "kind": {"const": KIND},
+                "version": {"const": VERSION},
+                "replaceSeed": {"type": "boolean"},
+                "organizations": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["name", "environments"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "name": {"type": "string", "minLength": 1},
+                            "dashboardToken": {"type": "string", "minLength": 8},
+                            "environments": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["name", "apiKey"],
+                                    "additionalProperties": False,
+                                    "properties": environment_properties,
                                 },
                             },
                         },
                     },
                 },
             },
-        },
-    }
-)
-
-
-class DatasetHost(Protocol):
-    """What applying a dataset needs of a server (MockServer is one): described here rather
-    than imported, so that the server can build on this module and not the other way round."""
-
-    store: Store
-    seed: int
-    catalogue: Catalogue
-    credential_types: dict[str, str]
-
-    def integration_violations(self, integration: Integration) -> list[str]: ...
+        }
+    )
 
 
 class DatasetError(DocumentError):
@@ -113,13 +98,13 @@ class Dataset:
     organizations: list[dict[str, Any]]
 
 
-def load_dataset(path: Path, contract: Contract) -> Dataset:
-    """Read and check a dataset file: its format, then every integration against the spec."""
+def load_dataset(path: Path, resources: Sequence[Resource]) -> Dataset:
+    """Read and check a dataset file: its format, then every resource's entries."""
     raw = load_versioned(
         path,
         kind=KIND,
         version=VERSION,
-        form=FORMAT,
+        form=dataset_form(resources),
         error=DatasetError,
         upgrade=f"Change the file to version {VERSION}'s format (see fixtures/README.md).",
         where=lambda parts: ".".join(str(p) for p in parts) or "(top level)",
@@ -137,59 +122,48 @@ def load_dataset(path: Path, contract: Contract) -> Dataset:
     if twice:
         # Ids are made from the organization's name: two of the same name would share them.
         raise DatasetError(f"{path}: two organizations are named {twice[0]!r}")
-    create = contract.operations.get(_CREATE)
-    for where, body in _integrations(raw["organizations"]):
-        if create is not None and create.body_validator is not None:
-            for error in create.body_validator.iter_errors(_create_body(body)):
-                field = ".".join(str(p) for p in error.absolute_path) or "(the integration)"
-                raise DatasetError(f"{path}: {where}, field {field}: {error.message}")
-        if "primary" in body and not isinstance(body["primary"], bool):
-            raise DatasetError(f"{path}: {where}, field primary: must be true or false")
+    for o, organization in enumerate(raw["organizations"]):
+        for e, environment in enumerate(organization["environments"]):
+            where = f"organizations.{o}.environments.{e}"
+            for resource in resources:
+                problems = resource.dataset_problems(environment, where)
+                if problems:
+                    raise DatasetError(f"{path}: {problems[0]}")
     return Dataset(path, bool(raw.get("replaceSeed", False)), raw["organizations"])
 
 
-def _integrations(organizations: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
-    found = []
-    for o, organization in enumerate(organizations):
-        for e, environment in enumerate(organization["environments"]):
-            for i, body in enumerate(environment.get("integrations") or []):
-                found.append((f"organizations.{o}.environments.{e}.integrations.{i}", body))
-    return found
-
-
-def _create_body(body: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in body.items() if key != "primary"}
-
-
-def apply_dataset(server: DatasetHost, dataset: Dataset) -> None:
-    """Add the dataset's organizations to the server's store (emptied first with replaceSeed)."""
-    store = server.store
+def apply_dataset(store: Store, resources: Sequence[Resource], seed: int, dataset: Dataset) -> None:
+    """Add the dataset's organizations to the store (emptied first with replaceSeed)."""
     with store.lock:
         if dataset.replace_seed:
             store.clear()
         for organization_spec in dataset.organizations:
             label = f"dataset:{organization_spec['name']}"
-            organization = new_organization(server.seed, label=label)
+            organization = new_organization(seed, label=label)
             organization.name = organization_spec["name"]
             organization.dashboard_token = organization_spec.get(
                 "dashboardToken", organization.dashboard_token
             )
             store.add_organization(organization)
             for environment_spec in organization_spec["environments"]:
-                _add_environment(server, dataset, organization, environment_spec, label)
+                _add_environment(
+                    store, resources, seed, dataset, organization, environment_spec, label
+                )
 
 
 def _add_environment(
-    server: DatasetHost,
+    store: Store,
+    resources: Sequence[Resource],
+    seed: int,
     dataset: Dataset,
-    organization: Any,
+    organization: Organization,
     spec: dict[str, Any],
     organization_label: str,
 ) -> None:
     label = f"{organization_label}:{spec['name']}"
-    if server.store.environment_for_key(spec["apiKey"]) is not None:
+    if store.environment_for_key(spec["apiKey"]) is not None:
         raise DatasetError(f"{dataset.path}: {label}: the API key is already in use")
-    ids = IdFactory(environment_rng(server.seed, label))
+    ids = IdFactory(environment_rng(seed, label))
     clock = SteppingClock(SEED_EPOCH, timedelta(minutes=3))
     environment = Environment(
         id=ids.object_id(clock.now()),
@@ -200,29 +174,13 @@ def _add_environment(
         ids=ids,
         seed_label=None,
     )
-    server.store.add_environment(environment)
-    backend = IntegrationsBackend(
-        server.store,
-        server.catalogue,
-        clock,
-        credential_keys=frozenset(server.credential_types),
-    )
-    caller = Caller("Bearer", organization, environment)
-    for index, body in enumerate(spec.get("integrations") or []):
-        where = f"{dataset.path}: {label}, integration {index}"
-        request = _create_body(body)
-        if not request.get("identifier"):
-            # Made from (seed, environment, position) alone: giving one entry an identifier
-            # must not change the identifier another entry gets.
-            name = request.get("name") or server.catalogue.default_name(str(request["providerId"]))
-            own = IdFactory(random.Random(f"{server.seed}:{label}:integration:{index}"))
-            request["identifier"] = f"{slugify(str(name))}-{own.short_id()}"
-        try:
-            made = backend.create(caller, request)
-            if body.get("primary"):
-                made = backend.set_primary(caller, made.id)
-        except NovuError as exc:
-            raise DatasetError(f"{where}: {exc.message}") from exc
-        problems = server.integration_violations(made)
-        if problems:
-            raise DatasetError(f"{where}: makes an integration the spec refuses: {problems[0]}")
+    store.add_environment(environment)
+    for resource in resources:
+        resource.apply_dataset(
+            organization,
+            environment,
+            spec,
+            label=label,
+            clock=clock,
+            where=f"{dataset.path}: {label}",
+        )

@@ -1,19 +1,31 @@
-"""In-memory state: organizations, their environments, and each environment's integrations.
+"""In-memory state: organizations, their environments, and what each resource keeps in each.
 
-One re-entrant lock guards everything; every read and write of the backend holds it, so a
-request sees and leaves the state consistent however many server threads run. Every change of
-what lives where is noted in StateChanges, which cached list answers are checked against.
+One re-entrant lock guards everything; every read and write of a resource holds it, so a
+request sees and leaves the state consistent however many server threads run.
+
+The store keeps a revision that every write moves on: the write itself, through `update` or
+`changed`, stamps the objects it touched with the new revision. A cached form of an object is
+good while the object's revision stands still, a cached answer built from many while the
+store's does. Each store counts for itself, so servers sharing a process never share a count.
 """
 
 from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar, cast
 
-from mockserver.resources.integrations.models import Integration, StateChanges
 from mockserver.state.ids import IdFactory
+
+
+class Revised(Protocol):
+    """An object whose cached forms are kept by revision (a resource's stored objects)."""
+
+    revision: int
+
+
+StateT = TypeVar("StateT")
 
 
 @dataclass
@@ -24,17 +36,18 @@ class Environment:
     identifier: str
     api_key: str
     ids: IdFactory
-    integrations: dict[str, Integration] = field(default_factory=dict)
-    # Whether a subscriber of the Inbox onboarding flow has connected (in-app status route).
-    inbox_connected: bool = False
-    # Messages sent this month through Novu's demo providers, by channel (limit route).
-    demo_usage: dict[str, int] = field(default_factory=dict)
+    # Each resource's state in this environment, by the resource's state class (state()).
+    resources: dict[type, Any] = field(default_factory=dict)
     # What the environment was seeded from, so it can be rebuilt on its own.
     seed_label: str | None = None
 
-    def live(self) -> Iterator[Integration]:
-        """Integrations not soft-deleted, in creation order (Mongo's natural order)."""
-        return (i for i in self.integrations.values() if not i.deleted)
+    def state(self, kind: type[StateT]) -> StateT:
+        """This environment's state of one resource, made empty on first use (as moto's
+        BackendDict makes a region's backend when it is first asked for)."""
+        found = self.resources.get(kind)
+        if found is None:
+            found = self.resources[kind] = kind()
+        return cast(StateT, found)
 
 
 @dataclass
@@ -55,9 +68,26 @@ class Store:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.organizations: dict[str, Organization] = {}
+        self.revision = 0
         self._by_api_key: dict[str, Environment] = {}
         self._by_token: dict[str, Organization] = {}
-        self._integrations: dict[str, Integration] = {}
+
+    # ---- writes, each one a new revision ------------------------------------------------
+
+    def changed(self, *objects: Revised) -> None:
+        """Note a write: the store's revision moves on and the objects touched carry it."""
+        with self.lock:
+            self.revision += 1
+            for changed in objects:
+                changed.revision = self.revision
+
+    def update(self, target: Revised, **fields: Any) -> None:
+        """Assign fields of a stored object, as one write. Fields are always replaced, never
+        changed in place, so this is the one way a stored object changes."""
+        with self.lock:
+            for name, value in fields.items():
+                setattr(target, name, value)
+            self.changed(target)
 
     def add_organization(self, organization: Organization) -> None:
         with self.lock:
@@ -67,7 +97,6 @@ class Store:
                 raise StoreConflict("another organization already has that dashboard token")
             for environment in organization.environments.values():
                 self._refuse_existing(environment)
-            # Its environments are added below, each noted as a change; nothing else is listed.
             self.organizations[organization.id] = organization
             self._by_token[organization.dashboard_token] = organization
             for environment in organization.environments.values():
@@ -78,17 +107,31 @@ class Store:
             organization = self.organizations[environment.organization_id]
             if organization.environments.get(environment.id) is not environment:
                 self._refuse_existing(environment)
-            StateChanges.note()
             organization.environments[environment.id] = environment
             self._by_api_key[environment.api_key] = environment
-            for integration in environment.integrations.values():
-                self._integrations[integration.id] = integration
+            self.changed()
 
     def _refuse_existing(self, environment: Environment) -> None:
         if any(environment.id in o.environments for o in self.organizations.values()):
             raise StoreConflict(f"environment {environment.id} already exists")
         if environment.api_key in self._by_api_key:
             raise StoreConflict("another environment already has that API key")
+
+    def remove_environment(self, environment: Environment) -> None:
+        with self.lock:
+            organization = self.organizations[environment.organization_id]
+            organization.environments.pop(environment.id, None)
+            self._by_api_key.pop(environment.api_key, None)
+            self.changed()
+
+    def clear(self) -> None:
+        with self.lock:
+            self.organizations.clear()
+            self._by_api_key.clear()
+            self._by_token.clear()
+            self.changed()
+
+    # ---- reads --------------------------------------------------------------------------
 
     def environment_for_key(self, api_key: str) -> Environment | None:
         return self._by_api_key.get(api_key)
@@ -100,48 +143,8 @@ class Store:
         organization = self.organizations.get(organization_id)
         return organization.environments.get(environment_id) if organization else None
 
-    def integration(self, organization_id: str, integration_id: str) -> Integration | None:
-        """A live integration of the organization, in any of its environments."""
-        found = self._integrations.get(integration_id)
-        if found is None or found.deleted or found.organization_id != organization_id:
-            return None
-        return found
-
-    def insert(self, integration: Integration) -> None:
-        environment = self.environment(integration.organization_id, integration.environment_id)
-        if environment is None:  # pragma: no cover - the backend checks first
-            raise KeyError(integration.environment_id)
-        environment.integrations[integration.id] = integration
-        self._integrations[integration.id] = integration
-        StateChanges.note()
-
-    def move(self, integration: Integration, environment_id: str) -> None:
-        """Re-home an integration in another environment of the same organization."""
-        source = self.environment(integration.organization_id, integration.environment_id)
-        target = self.environment(integration.organization_id, environment_id)
-        if source is None or target is None:  # pragma: no cover - the backend checks first
-            raise KeyError(environment_id)
-        source.integrations.pop(integration.id, None)
-        integration.environment_id = environment_id
-        target.integrations[integration.id] = integration
-        StateChanges.note()
-
-    def remove_environment(self, environment: Environment) -> None:
-        with self.lock:
-            StateChanges.note()
-            organization = self.organizations[environment.organization_id]
-            organization.environments.pop(environment.id, None)
-            self._by_api_key.pop(environment.api_key, None)
-            for integration_id in environment.integrations:
-                self._integrations.pop(integration_id, None)
-
-    def clear(self) -> None:
-        with self.lock:
-            StateChanges.note()
-            self.organizations.clear()
-            self._by_api_key.clear()
-            self._by_token.clear()
-            self._integrations.clear()
+    def environments(self) -> list[Environment]:
+        return [e for o in self.organizations.values() for e in o.environments.values()]
 
 
 def environment_rng(seed: int, label: str) -> random.Random:

@@ -25,7 +25,7 @@ from mockserver.testing.journal import JournalFilter
 admin = Blueprint("mockserver_admin", __name__, url_prefix="/__mock")
 
 
-# The largest body an admin call takes (a state document of ~25,000 integrations); the README
+# The largest body an admin call takes (a state document of ~25,000 objects); the README
 # says so. Larger ones are refused with 413 before they are read.
 MAX_ADMIN_BODY = 32 * 1024 * 1024
 
@@ -130,7 +130,11 @@ def list_environments() -> Response:
                         "name": environment.name,
                         "identifier": environment.identifier,
                         "apiKey": environment.api_key,
-                        "integrations": sum(1 for _ in environment.live()),
+                        **{
+                            key: count
+                            for resource in server.resources
+                            for key, count in resource.summary(environment).items()
+                        },
                     }
                     for environment in organization.environments.values()
                 ],
@@ -206,7 +210,7 @@ def reseed() -> Response:
 @admin.get("/state")
 def get_state() -> Response:
     server = current_server()
-    return _json({"seed": server.seed, **export_state(server.store)})
+    return _json({"seed": server.seed, **export_state(server.store, server.resources)})
 
 
 @admin.put("/state")

@@ -1,5 +1,6 @@
-"""`GET /__mock/`: a page for people, showing the environments, their integrations and the
-journal (newest first, contract violations highlighted). It reloads itself every few seconds."""
+"""`GET /__mock/`: a page for people, showing the environments, what each resource holds in
+them, and the journal (newest first, contract violations highlighted). It reloads itself every
+few seconds."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ def page() -> str:
             {
                 "organization": organization,
                 "environments": [
-                    (environment, list(environment.live()))
+                    (
+                        environment,
+                        [table for r in server.resources for table in r.tables(environment)],
+                    )
                     for environment in organization.environments.values()
                 ],
             }

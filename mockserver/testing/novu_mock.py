@@ -311,23 +311,24 @@ class NovuMock:
 
     # ---- state helpers -----------------------------------------------------------------
 
-    def create_integration(self, **fields: Any) -> dict[str, Any]:
-        """Create an integration in the test's environment directly, without HTTP."""
+    def __getattr__(self, name: str) -> Any:
+        """A resource's helper (Resource.helpers), run in the test's environment as a dashboard
+        caller, holding the store lock: `novu_mock.create_integration(providerId=...)`,
+        `novu_mock.integrations()`."""
+        if name.startswith("_"):
+            raise AttributeError(name)
         server = self.server
-        with server.store.lock:
-            caller = self._session()
-            created = server.backend.create(caller, fields)
-            return created.to_wire(reveal_credentials=True, include_virtual_id=True)
+        offered = [(r, r.helpers[name]) for r in server.resources if name in r.helpers]
+        if not offered:
+            raise AttributeError(f"novu_mock has no {name!r} (and no resource offers it)")
+        resource, helper = offered[0]
 
-    def integrations(self) -> list[dict[str, Any]]:
-        """The test environment's integrations as a dashboard sees them (credentials in clear)."""
-        server = self.server
-        with server.store.lock:
-            environment = self._session().environment
-            return [
-                i.to_wire(reveal_credentials=True, include_virtual_id=False)
-                for i in environment.live()
-            ]
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with server.store.lock:
+                return helper(resource, self._session(), *args, **kwargs)
+
+        call.__doc__ = helper.__doc__
+        return call
 
     def add_fault(self, **fault: Any) -> dict[str, Any]:
         """Start a fault, as POST /__mock/faults does (FaultError, a ValueError, if refused)."""

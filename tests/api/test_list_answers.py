@@ -16,11 +16,12 @@ from flask import Flask
 from mockserver.novu.auth import authenticate
 from mockserver.server import MockServer
 from tests.conftest import Api, Keys
+from tests.resources import integrations
 
 
 def built_afresh(server: MockServer, authorization: str, *, active_only: bool) -> list[Any]:
     caller = authenticate(server.store, authorization, None)
-    listed = server.backend.list_integrations(caller, active_only=active_only)
+    listed = integrations(server).backend.list_integrations(caller, active_only=active_only)
     reveal = not caller.is_api_key
     wire = [i.to_wire(reveal_credentials=reveal, include_virtual_id=False) for i in listed]
     return json.loads(json.dumps(wire))

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from flask import Flask
 
 from mockserver.http.app import create_app
+from mockserver.resources.integrations.state import live
 from mockserver.settings import Settings
-from mockserver.state.seed import seed_store
-from mockserver.state.store import Store
+from tests.resources import integrations
 
 FROZEN = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -57,21 +57,23 @@ def test_different_seeds_give_different_data():
 def test_seeds_keep_every_invariant(app):
     server = app.extensions["mockserver"]
     for seed in range(40):
-        store = Store()
-        seed_store(store, server.catalogue, seed, credential_types=server.credential_types)
+        server.reseed(seed)
+        store = server.store
         for organization in store.organizations.values():
             for environment in organization.environments.values():
-                live = list(environment.live())
-                in_app = [i for i in live if i.provider_id == "novu" and i.channel == "in_app"]
+                alive = list(live(environment))
+                in_app = [i for i in alive if i.provider_id == "novu" and i.channel == "in_app"]
                 assert len(in_app) == 1
                 for channel in ("email", "sms"):
-                    active = [i for i in live if i.channel == channel and i.active]
+                    active = [i for i in alive if i.channel == channel and i.active]
                     assert sum(i.primary for i in active) <= 1, (seed, channel)
                     assert sorted(i.priority for i in active) == list(range(1, len(active) + 1))
-                assert len({i.identifier for i in live}) == len(live)
-                for integration in live:
+                assert len({i.identifier for i in alive}) == len(alive)
+                for integration in alive:
                     keys = set(integration.credentials)
-                    assert keys <= set(server.credential_types), integration.provider_id
+                    assert keys <= set(integrations(server).credential_types), (
+                        integration.provider_id
+                    )
 
 
 def test_environments_listing_gives_keys_that_work(client):

@@ -99,7 +99,7 @@ def test_the_structure_document_is_checked_on_every_integration(tmp_path: Path):
     }
     path = tmp_path / "strict.json"
     path.write_text(json.dumps(structure))
-    app = app_with(ValidationMode.STRICT, structure_path=path)
+    app = app_with(ValidationMode.STRICT, structure_paths=(path,))
     response = app.test_client().get(
         "/v1/integrations", headers={"Authorization": f"ApiKey {development_key(app)}"}
     )

@@ -26,15 +26,18 @@ from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest
 
 from mockserver.contract import Contract, load_contract
-from mockserver.contract.checks import check_request
 from mockserver.contract.documents import load_document
 from mockserver.contract.operations import Operation
 from mockserver.contract.structure import core_document
 from mockserver.http.app import create_app
 from mockserver.novu.errors import ValidationFailed
+from mockserver.novu.wording import check_request
 from mockserver.resources.integrations.routes import HANDLERS
+from mockserver.resources.integrations.state import live
+from mockserver.resources.registry import structure_paths
 from mockserver.settings import Settings
 from tests.reference import ROOT, novu_openapi
+from tests.resources import structure_validator
 
 OBJECT_ID = "6a1b2c3d4e5f60718293a4b5"
 WRONG = {"string": 12345, "boolean": "yes", "object": "x", "array": {"a": 1}, "integer": "7"}
@@ -202,7 +205,7 @@ def documents() -> Iterator[tuple[str, Path]]:
 
 @pytest.mark.parametrize("name,path", list(documents()), ids=lambda value: str(value)[:30])
 def test_request_checks_agree_with_openapi_core(name: str, path: Path) -> None:
-    contract = load_contract(path, implemented=frozenset(HANDLERS))
+    contract = load_contract(path, structure_paths(), implemented=frozenset(HANDLERS))
     document = load_document(path)
     # Novu's published document does not pass openapi-core's check of the document itself (a
     # string default on an object schema, among others); its operations still validate.
@@ -234,7 +237,7 @@ def integration_corpus() -> Iterator[tuple[str, dict[str, Any]]]:
     server = create_app(Settings()).extensions["mockserver"]
     for organization in server.organizations:
         for environment in organization.environments.values():
-            for integration in environment.live():
+            for integration in live(environment):
                 wire = integration.to_wire(reveal_credentials=True, include_virtual_id=True)
                 yield f"{integration.provider_id} as is", wire
                 yield (
@@ -290,12 +293,12 @@ def integration_corpus() -> Iterator[tuple[str, dict[str, Any]]]:
 )
 def test_the_compiled_structure_check_agrees_with_the_json_structure_sdk(structure: str) -> None:
     path = ROOT / "specs" / structure
-    contract = load_contract(structure_path=path)
+    contract = load_contract(None, [path])
     sdk = InstanceValidator(core_document(load_document(path)))
     disagreements = []
     verdicts = set()
     for label, candidate in integration_corpus():
-        mine = contract.structure_validator.is_valid(candidate)
+        mine = structure_validator(contract).is_valid(candidate)
         theirs = not sdk.validate(candidate)
         verdicts.add(mine)
         if mine != theirs:
@@ -325,8 +328,7 @@ def mock_response_verdict(contract: Contract, operation: Operation, status: int,
         status=status,
         headers={"Content-Type": "application/json"},
         body=body,
-        structure_validator=contract.structure_validator,
-        structure_name=contract.structure.name,
+        structures=contract.structures,
     )
 
 
@@ -355,7 +357,7 @@ def reference_response_verdict(
 
 @pytest.mark.parametrize("name,path", list(documents()), ids=lambda value: str(value)[:30])
 def test_response_checks_agree_with_openapi_core(name: str, path: Path) -> None:
-    contract = load_contract(path, implemented=frozenset(HANDLERS))
+    contract = load_contract(path, structure_paths(), implemented=frozenset(HANDLERS))
     document = load_document(path)
     openapi = OpenAPI.from_dict(document, config=Config(spec_validator_cls=None))
     host = document.get("servers", [{"url": "http://mock"}])[0]["url"]

@@ -71,12 +71,13 @@ def test_an_answer_that_breaks_the_contract_fails_the_test(pytester: pytest.Pyte
     result = run(
         pytester,
         """
-from mockserver.resources.integrations import routes
+from mockserver.resources.base import Reply
 
-def test_broken_answer(novu_mock_client, monkeypatch):
-    def broken(backend, call):
-        return routes.Reply(200, [{"name": None}])
-    monkeypatch.setitem(routes.HANDLERS, "IntegrationsController_listIntegrations", broken)
+def test_broken_answer(novu_mock_app, novu_mock_client, monkeypatch):
+    def broken(call):
+        return Reply(200, [{"name": None}])
+    handlers = novu_mock_app.extensions["mockserver"].handlers
+    monkeypatch.setitem(handlers, "IntegrationsController_listIntegrations", broken)
     assert novu_mock_client.get("/v1/integrations").status_code == 500
 """,
     )

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from mockserver.contract import load_contract
 from mockserver.http.app import create_app
+from mockserver.resources.integrations.state import integrations_of, live
 from mockserver.server import MockServer
 from mockserver.settings import Settings
 from mockserver.state.dataset import DatasetError, load_dataset
@@ -35,7 +35,7 @@ def server_for(path: Path) -> MockServer:
 def names(server: MockServer, api_key: str) -> list[str]:
     environment = server.store.environment_for_key(api_key)
     assert environment is not None
-    return [i.name for i in environment.live()]
+    return [i.name for i in live(environment)]
 
 
 def test_replace_seed_starts_from_the_dataset_alone(tmp_path: Path):
@@ -48,7 +48,7 @@ def test_reset_brings_the_dataset_back(tmp_path: Path):
     server = server_for(EXAMPLE)
     environment = server.store.environment_for_key("acme-development-key-0001")
     assert environment is not None
-    for integration in list(environment.integrations.values()):
+    for integration in list(integrations_of(environment).integrations.values()):
         integration.deleted = True
     server.reset()
     assert names(server, "acme-development-key-0001")[0] == "SendGrid (transactional)"
@@ -58,7 +58,7 @@ def test_reset_brings_the_dataset_back(tmp_path: Path):
 def test_the_same_file_and_seed_give_the_same_ids(tmp_path: Path):
     first, second = server_for(EXAMPLE), server_for(EXAMPLE)
     ids = [
-        [i.id for e in o.environments.values() for i in e.live()]
+        [i.id for e in o.environments.values() for i in live(e)]
         for o in (first.organizations[1], second.organizations[1])
     ]
     assert ids[0] == ids[1] and len(ids[0]) == 5
@@ -112,7 +112,7 @@ def test_a_dataset_error_states_the_rule(tmp_path: Path) -> None:
         "- name: Acme\n  environments:\n  - {name: Development, apiKey: abc}\n"
     )
     with pytest.raises(DatasetError) as refused:
-        load_dataset(short, load_contract())
+        load_dataset(short, MockServer(Settings()).resources)
     assert "apiKey: must be at least 8 characters long ('abc' is too short)" in str(refused.value)
 
 
@@ -146,7 +146,7 @@ def test_an_identifier_given_to_one_entry_leaves_the_others_alone(tmp_path: Path
         path.write_text(json.dumps(document))
         server = create_app(Settings(fixtures_path=path)).extensions["mockserver"]
         environment = server.store.environment_for_key("acme-development-key")
-        return [i.identifier for i in environment.live() if i.provider_id != "novu"]
+        return [i.identifier for i in live(environment) if i.provider_id != "novu"]
 
     plain, named = identifiers(None), identifiers("chosen")
     assert named[0] == "chosen" != plain[0]

@@ -170,8 +170,7 @@ def test_a_required_answer_header_counts_in_any_case_and_is_named_when_missing(c
             status=200,
             headers=headers,
             body={"data": {"active": True}},
-            structure_validator=contract.structure_validator,
-            structure_name=contract.structure.name,
+            structures=contract.structures,
         )
 
     assert violations({"Content-Type": "application/json"}) == []

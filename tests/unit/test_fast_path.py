@@ -21,9 +21,11 @@ from mockserver.contract.compiled.failures import Failure
 from mockserver.contract.compiled.shared_documents import SharedDocument, SharedList
 from mockserver.contract.compiled.validators import SchemaValidator
 from mockserver.http.app import create_app
+from mockserver.resources.integrations.state import integrations_of
 from mockserver.server import MockServer
 from mockserver.settings import Settings
 from tests.reference import novu_openapi
+from tests.resources import integrations, structure_validator
 
 ODD_VALUES: list[Any] = [None, 0, -1, 2.5, "", "text", True, False, [], [1], {}, {"a": 1}]
 NESTED_ODD_VALUES: list[Any] = [None, 1, "text", [], {}]
@@ -54,7 +56,7 @@ def integration_samples(server: MockServer) -> list[dict[str, Any]]:
     samples = []
     for organization in server.organizations:
         for environment in organization.environments.values():
-            for integration in environment.integrations.values():
+            for integration in integrations_of(environment).integrations.values():
                 for reveal in (True, False):
                     samples.append(
                         integration.to_wire(reveal_credentials=reveal, include_virtual_id=reveal)
@@ -119,7 +121,7 @@ def corpus_verdicts(app: Flask) -> tuple[int, int, list[str]]:
                     judge(name, contract.validator, shaped)
     for sample in samples[:8]:
         for instance in mutations(sample):
-            judge("structure", server.contract.structure_validator, instance)
+            judge("structure", structure_validator(server.contract), instance)
     return valid, invalid, disagreements
 
 
@@ -134,7 +136,7 @@ def test_fast_and_detailed_validation_agree_on_a_corpus(spec: str) -> None:
 
 def test_a_remembered_verdict_is_only_for_that_very_document(app: Flask) -> None:
     server: MockServer = app.extensions["mockserver"]
-    validator = server.contract.structure_validator
+    validator = structure_validator(server.contract)
     good = SharedDocument(integration_samples(server)[0])
     assert validator.is_valid(good)
     assert validator.is_valid(good)  # from memory now
@@ -152,7 +154,7 @@ def test_a_remembered_verdict_is_only_for_that_very_document(app: Flask) -> None
 
 def test_a_remembered_list_verdict_is_only_for_that_very_list(app: Flask) -> None:
     server: MockServer = app.extensions["mockserver"]
-    validator = server.contract.structure_validator
+    validator = structure_validator(server.contract)
     good = [SharedDocument(sample) for sample in integration_samples(server)[:3]]
     kept = SharedList(good)
     assert validator.all_valid(kept)
@@ -177,8 +179,7 @@ def test_an_answer_remembered_as_valid_is_so_only_for_its_contract_and_status(ap
             status=status,
             headers=json_headers if headers is None else headers,
             body=body,
-            structure_validator=server.contract.structure_validator,
-            structure_name=server.contract.structure.name,
+            structures=server.contract.structures,
         )
 
     good = SharedDocument(integration_samples(server)[0])
@@ -228,7 +229,7 @@ def test_answers_judged_by_parts_get_the_whole_schema_verdict(spec: str) -> None
 
     settings = Settings() if spec == "bundled" else Settings(spec_path=novu_openapi())
     server: MockServer = create_app(settings).extensions["mockserver"]
-    structure = server.contract.structure_validator
+    structures = server.contract.structures
     sample = integration_samples(server)[1]
     split_contracts = [
         contract
@@ -247,15 +248,15 @@ def test_answers_judged_by_parts_get_the_whole_schema_verdict(spec: str) -> None
             target = body if contract.describes_envelope else body["data"]
             plain = copy.deepcopy(target)
             whole = contract.validator.is_valid(plain) and all(
-                structure.is_valid(instance)
-                for pointer in contract.structure_pointers
+                structures.validator(name).is_valid(instance)
+                for pointer, name in contract.structure_pointers
                 for instance in _values_at(plain, pointer)
             )
             # By parts may only say "valid" when both whole documents agree, and must say so
             # whenever they do (all items here are shared documents); the second time from
             # what the first remembered.
-            assert _passes(contract, target, structure) == whole, (contract.status, document)
-            assert _passes(contract, target, structure) == whole, (contract.status, document)
+            assert _passes(contract, target, structures) == whole, (contract.status, document)
+            assert _passes(contract, target, structures) == whole, (contract.status, document)
             judged[whole] += 1
     assert judged[True] > 5 and judged[False] > 100, judged
 
@@ -338,12 +339,12 @@ def test_merged_schemas_pass_exactly_what_passes_both() -> None:
 
 def test_the_joint_item_and_structure_validator_passes_what_passes_both(app: Flask) -> None:
     server: MockServer = app.extensions["mockserver"]
-    structure = server.contract.structure_validator
+    structure = structure_validator(server.contract)
     splits = {
         id(contract.split): contract.split
         for operation in server.operations.values()
         for contract in operation.responses.values()
-        if contract.split is not None and contract.split.pointer in contract.structure_pointers
+        if contract.split is not None and contract.joined_structure is not None
     }
     assert splits
     verdicts = set()
@@ -381,13 +382,15 @@ def test_a_lone_answer_decided_by_one_validator_still_meets_both_documents() -> 
     from mockserver.contract.checks import _passes
     from mockserver.contract.compiled.split import split_at
     from mockserver.contract.operations import ResponseContract
+    from mockserver.contract.structure import Structures
 
     item = {"type": "object", "required": ["a"]}
     envelope = {"type": "object", "properties": {"data": item}, "required": ["data"]}
     # A structure document stricter than the spec's item, so that skipping it would show.
-    structure = SchemaValidator({"type": "object", "properties": {"a": {"minimum": 10}}})
+    strict = SchemaValidator({"type": "object", "properties": {"a": {"minimum": 10}}})
+    structure = Structures(documents={}, validators={"Item": strict})
 
-    def contract(schema: dict[str, Any], pointers: tuple[tuple[str, ...], ...]) -> Any:
+    def contract(schema: dict[str, Any], pointers: tuple[tuple[tuple[str, ...], str], ...]) -> Any:
         return ResponseContract(
             status="200",
             validator=SchemaValidator(schema),
@@ -397,7 +400,7 @@ def test_a_lone_answer_decided_by_one_validator_still_meets_both_documents() -> 
             split=split_at(schema, ("data",)),
         )
 
-    single = contract(envelope, (("data",),))
+    single = contract(envelope, ((("data",), "Item"),))
     assert single.lone_data_validator(structure) is not None
     assert _passes(single, {"data": SharedDocument({"a": 12})}, structure)
     assert not _passes(single, {"data": SharedDocument({"a": 3})}, structure)
@@ -407,7 +410,7 @@ def test_a_lone_answer_decided_by_one_validator_still_meets_both_documents() -> 
     assert unstructured.lone_data_validator(structure) is not None
     assert _passes(unstructured, {"data": SharedDocument({"a": 3})}, structure)
     # An envelope whose verdict depends on more than `data` gets the general walk.
-    crowded = contract({**envelope, "minProperties": 2}, (("data",),))
+    crowded = contract({**envelope, "minProperties": 2}, ((("data",), "Item"),))
     assert crowded.lone_data_validator(structure) is None
     assert not _passes(crowded, {"data": SharedDocument({"a": 12})}, structure)
 
@@ -465,7 +468,7 @@ def test_a_422_reads_the_same_whichever_engine_finds_the_errors(spec: str) -> No
     which way ran."""
     settings = Settings() if spec == "bundled" else Settings(spec_path=novu_openapi())
     server: MockServer = create_app(settings).extensions["mockserver"]
-    secret = server.catalogue.secure_keys
+    secret = integrations(server).catalogue.secure_keys
     bodies = {
         id(op.body_validator): op.body_validator
         for op in server.operations.values()

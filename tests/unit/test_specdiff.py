@@ -11,7 +11,10 @@ from mockserver.cli.main import main
 from mockserver.contract import default_spec_path
 from mockserver.contract.documents import load_document
 from mockserver.contract.specdiff import diff_documents, explain, load_intended
+from mockserver.resources.registry import resource_classes
 from tests.reference import ROOT, novu_openapi
+
+PREFIXES = [prefix for cls in resource_classes() for prefix in cls.path_prefixes]
 
 INTENDED = ROOT / "specs/intended-differences.yaml"
 
@@ -99,14 +102,18 @@ def test_enum_status_parameter_and_required_changes_are_reported():
     assert keys["POST /v1/integrations | parameter header idempotency-key"].right is None
 
 
-def test_only_integrations_operations_are_compared():
+def test_only_the_served_resources_operations_are_compared():
     other = small()
     other["paths"]["/v1/subscribers"] = {"get": {"operationId": "x", "responses": {}}}
-    assert diff_documents(small(), other) == []
+    assert diff_documents(small(), other, PREFIXES) == []
+    # With no prefixes, every path is compared: the extra one is found.
+    assert [d.operation for d in diff_documents(small(), other)] == ["GET /v1/subscribers"]
 
 
 def test_the_project_spec_differs_from_novus_only_as_recorded():
-    differences = diff_documents(load_document(default_spec_path()), load_document(novu_openapi()))
+    differences = diff_documents(
+        load_document(default_spec_path()), load_document(novu_openapi()), PREFIXES
+    )
     paired, stale = explain(differences, load_intended(INTENDED))
     unexplained = [d.describe() for d, reason in paired if reason is None]
     assert unexplained == []

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from mockserver.contract import DocumentError, default_structure_path
+from mockserver.contract import DocumentError, bundled_path
 from mockserver.contract.structure import load_structure, structure_from_document
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
@@ -39,7 +39,9 @@ def errors(validator: Draft202012Validator, instance: object) -> list[str]:
 
 @pytest.fixture(scope="module")
 def draft() -> Draft202012Validator:
-    return Draft202012Validator(load_structure(default_structure_path()).json_schema)
+    return Draft202012Validator(
+        load_structure(bundled_path("IntegrationResponseDto.structure.json")).json_schema
+    )
 
 
 @pytest.fixture(scope="module")

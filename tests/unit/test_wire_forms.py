@@ -7,7 +7,9 @@ import gc
 import weakref
 from datetime import UTC, datetime
 
+from mockserver.resources.integrations.list_answers import ListAnswers
 from mockserver.resources.integrations.models import SIGNING_KEY, Integration
+from mockserver.state.store import Store
 
 
 def integration() -> Integration:
@@ -31,12 +33,35 @@ def integration() -> Integration:
 
 
 def test_a_list_form_is_kept_until_the_integration_changes() -> None:
+    store = Store()
     stored = integration()
     listed = stored.wire_view(reveal_credentials=False, include_virtual_id=False)
     assert stored.wire_view(reveal_credentials=False, include_virtual_id=False) is listed
-    stored.name = "Renamed"
+    store.update(stored, name="Renamed")
     renamed = stored.wire_view(reveal_credentials=False, include_virtual_id=False)
     assert renamed is not listed and renamed["name"] == "Renamed"
+    # A write elsewhere in the store leaves this integration's form alone.
+    store.update(integration(), name="Other")
+    assert stored.wire_view(reveal_credentials=False, include_virtual_id=False) is renamed
+
+
+def test_two_stores_count_their_writes_apart() -> None:
+    """The pytest plugin runs several servers in one process: a write to one must not make
+    the other's cached answers look stale, nor look fresh after a write of its own."""
+    first, second = Store(), Store()
+    answers = ListAnswers(first)
+    built: list[int] = []
+
+    def build() -> list[int]:
+        built.append(1)
+        return [len(built)]
+
+    kept = answers.get("key", build)
+    second.update(integration(), name="Elsewhere")
+    assert answers.get("key", build) is kept, "another store's write made this answer stale"
+    first.update(integration(), name="Here")
+    assert answers.get("key", build) is not kept
+    assert len(built) == 2
 
 
 def test_a_single_answer_form_lives_only_while_something_holds_it() -> None:

@@ -29,6 +29,7 @@ from mockserver.resources.integrations.catalogue import Catalogue
 from mockserver.resources.integrations.list_answers import ListAnswers
 from mockserver.resources.integrations.models import SIGNING_KEY, Integration, json_copy
 from mockserver.resources.integrations.rules import is_rules, rules_issues
+from mockserver.resources.integrations.state import find, integrations_of, live
 from mockserver.state.clock import Clock, iso_timestamp
 from mockserver.state.ids import is_object_id, slugify
 from mockserver.state.store import Environment, Store
@@ -92,7 +93,7 @@ class IntegrationsBackend:
         # Novu's strict sub-schema drops it. Empty means keep everything.
         self.credential_keys = credential_keys
         # List answers as the routes build them, kept while nothing changes (list_answers.py).
-        self.list_answers = ListAnswers()
+        self.list_answers = ListAnswers(store)
 
     # ---- reads -------------------------------------------------------------------------
 
@@ -106,7 +107,7 @@ class IntegrationsBackend:
             return [
                 integration
                 for environment in environments
-                for integration in environment.live()
+                for integration in live(environment)
                 if integration.active or not active_only
             ]
 
@@ -122,11 +123,13 @@ class IntegrationsBackend:
             integration: Integration | None
             if self.catalogue.get(provider_or_integration_id) is not None:
                 integration = next(
-                    (i for i in environment.live() if i.provider_id == provider_or_integration_id),
+                    (i for i in live(environment) if i.provider_id == provider_or_integration_id),
                     None,
                 )
             else:
-                candidate = environment.integrations.get(provider_or_integration_id)
+                candidate = integrations_of(environment).integrations.get(
+                    provider_or_integration_id
+                )
                 integration = candidate if candidate and not candidate.deleted else None
             if integration is None:
                 raise NotFound(f"Integration for {provider_or_integration_id} was not found")
@@ -145,11 +148,11 @@ class IntegrationsBackend:
         if channel not in DEMO_LIMITS:
             return {"limit": 0, "count": 0}
         with self.store.lock:
-            used = caller.environment.demo_usage.get(channel, 0)
+            used = integrations_of(caller.environment).demo_usage.get(channel, 0)
         return {"limit": DEMO_LIMITS[channel], "count": used}
 
     def in_app_status(self, caller: Caller) -> dict[str, bool]:
-        return {"active": caller.environment.inbox_connected}
+        return {"active": integrations_of(caller.environment).inbox_connected}
 
     # ---- create ------------------------------------------------------------------------
 
@@ -179,7 +182,7 @@ class IntegrationsBackend:
             is_agent = kind == "agent"
             if not is_agent:
                 self._check_novu_providers(environment, provider_id, channel)
-            if identifier and any(i.identifier == identifier for i in environment.live()):
+            if identifier and any(i.identifier == identifier for i in live(environment)):
                 raise Conflict("Integration with identifier already exists")
             # A `check` asks the provider to confirm the credentials; the mock has no provider
             # to ask, so the check always passes.
@@ -201,7 +204,8 @@ class IntegrationsBackend:
                 created_at=now,
                 updated_at=now,
             )
-            self.store.insert(integration)
+            integrations_of(environment).integrations[integration.id] = integration
+            self.store.changed(integration)
             if not is_agent and active and channel in self.catalogue.channels_with_primary:
                 self._place_newly_active(integration, may_become_primary=True)
             return integration
@@ -214,12 +218,12 @@ class IntegrationsBackend:
             and channel == "in_app"
             and any(
                 i.provider_id == IN_APP_PROVIDER and i.channel == "in_app"
-                for i in environment.live()
+                for i in live(environment)
             )
         ):
             raise BadRequest("One environment can only have one In app provider")
         if provider_id in DEMO_PROVIDERS and any(
-            i.provider_id == provider_id for i in environment.live()
+            i.provider_id == provider_id for i in live(environment)
         ):
             raise Conflict(
                 f"Integration with novu provider for {DEMO_PROVIDERS[provider_id]} channel "
@@ -260,7 +264,7 @@ class IntegrationsBackend:
                 taken = any(
                     i.identifier == identifier
                     for env in caller.organization.environments.values()
-                    for i in env.live()
+                    for i in live(env)
                 )
                 if taken:
                     raise Conflict("Integration with identifier already exists")
@@ -295,10 +299,8 @@ class IntegrationsBackend:
         target = changes.pop("environment_id", integration.environment_id)
         if target != integration.environment_id:
             moved_from = integration.environment_id
-            self.store.move(integration, target)
-        for attribute, value in changes.items():
-            setattr(integration, attribute, value)
-        integration.updated_at = self.clock.now()
+            self._move(integration, target)
+        self.store.update(integration, **changes, updated_at=self.clock.now())
         has_primary = integration.channel in self.catalogue.channels_with_primary
         if has_primary and moved_from is not None:
             # The source closes the gap; in the target the integration is a newcomer: ranked,
@@ -306,22 +308,21 @@ class IntegrationsBackend:
             # update is handled just below instead.
             self._renumber(moved_from, integration.organization_id, integration.channel)
             if was_active and integration.active:
-                integration.primary = False
+                self.store.update(integration, primary=False)
                 self._place_newly_active(integration, may_become_primary=False)
         if has_primary and "active" in changes and changes["active"] != was_active:
             if integration.active:
                 # Activation ranks the integration but never makes it primary by itself.
                 self._place_newly_active(integration, may_become_primary=False)
             else:
-                integration.primary = False
-                integration.priority = 0
+                self.store.update(integration, primary=False, priority=0)
                 self._renumber(
                     integration.environment_id, integration.organization_id, integration.channel
                 )
         chosen_by_rules = integration.conditions or is_rules(integration.rules)
         if has_primary and integration.primary and chosen_by_rules:
             # An integration chosen by conditions cannot stay the channel's default.
-            integration.primary = False
+            self.store.update(integration, primary=False)
             self._renumber(
                 integration.environment_id, integration.organization_id, integration.channel
             )
@@ -333,15 +334,18 @@ class IntegrationsBackend:
         with self.store.lock:
             integration = self._owned(caller, integration_id, action="delete")
             now = self.clock.now()
-            integration.deleted = True
-            integration.deleted_at = now
-            integration.deleted_by = caller.user_id
-            integration.updated_at = now
+            self.store.update(
+                integration,
+                deleted=True,
+                deleted_at=now,
+                deleted_by=caller.user_id,
+                updated_at=now,
+            )
             if integration.channel in self.catalogue.channels_with_primary:
                 self._renumber(
                     integration.environment_id, integration.organization_id, integration.channel
                 )
-            return list(caller.environment.live())
+            return list(live(caller.environment))
 
     # ---- primary -----------------------------------------------------------------------
 
@@ -354,7 +358,7 @@ class IntegrationsBackend:
             # Looked up in the organization, as `{_id, _organizationId}`: a dashboard session
             # may set any of its environments' integrations primary; an API key is held to its
             # own environment (PR #11480, utils/assert-integration-environment-scope.ts).
-            integration = self.store.integration(caller.organization.id, integration_id)
+            integration = find(caller.organization, integration_id)
             if integration is None:
                 raise NotFound(f"Integration with id {integration_id} not found")
             if caller.is_api_key and integration.environment_id != caller.environment.id:
@@ -368,14 +372,10 @@ class IntegrationsBackend:
             )
             assert environment is not None
             now = self.clock.now()
-            for other in environment.live():
+            for other in live(environment):
                 if other.channel == integration.channel and other.active and other.primary:
-                    other.primary = False
-                    other.updated_at = now
-            integration.active = True
-            integration.primary = True
-            integration.conditions = []
-            integration.updated_at = now
+                    self.store.update(other, primary=False, updated_at=now)
+            self.store.update(integration, active=True, primary=True, conditions=[], updated_at=now)
             self._renumber(
                 integration.environment_id,
                 integration.organization_id,
@@ -396,18 +396,17 @@ class IntegrationsBackend:
         assert environment is not None
         others = [
             i
-            for i in environment.live()
+            for i in live(environment)
             if i is not integration and i.active and i.channel == integration.channel
         ]
         highest = max(others, key=lambda i: i.priority, default=None)
         if highest is not None and highest.primary:
-            integration.priority = highest.priority
-            integration.primary = False
-            highest.priority += 1
+            self.store.update(integration, priority=highest.priority, primary=False)
+            self.store.update(highest, priority=highest.priority + 1)
         else:
-            integration.priority = (highest.priority if highest else 0) + 1
+            self.store.update(integration, priority=(highest.priority if highest else 0) + 1)
             if may_become_primary:
-                integration.primary = True
+                self.store.update(integration, primary=True)
 
     def _renumber(
         self,
@@ -421,20 +420,20 @@ class IntegrationsBackend:
         environment = self.store.environment(organization_id, environment_id)
         if environment is None:
             return
-        active = [i for i in environment.live() if i.active and i.channel == channel]
+        active = [i for i in live(environment) if i.active and i.channel == channel]
         ranked = sorted(
             (i for i in active if i is not first), key=lambda i: i.priority, reverse=True
         )
         if first is not None and first in active:
             ranked.insert(0, first)
         for position, integration in enumerate(ranked):
-            integration.priority = len(ranked) - position
+            self.store.update(integration, priority=len(ranked) - position)
 
     # ---- auto-configure and chat links --------------------------------------------------
 
     def auto_configure(self, caller: Caller, integration_id: str) -> AutoConfigureResult:
         with self.store.lock:
-            integration = self.store.integration(caller.organization.id, integration_id)
+            integration = find(caller.organization, integration_id)
             if integration is None:
                 raise NotFound(f"Integration not found, id: {integration_id}")
             if caller.is_api_key and integration.environment_id != caller.environment.id:
@@ -454,13 +453,15 @@ class IntegrationsBackend:
                     f"Auto-configuration failed: {provider.display_name} credentials are missing",
                     None,
                 )
-            integration.configurations = {
+            configurations = {
                 **integration.configurations,
                 "inboundWebhookEnabled": True,
                 SIGNING_KEY: integration.configurations.get(SIGNING_KEY)
                 or "whsec_" + _digest(integration.id, "signing-key")[:32],
             }
-            integration.updated_at = self.clock.now()
+            self.store.update(
+                integration, configurations=configurations, updated_at=self.clock.now()
+            )
             return AutoConfigureResult(
                 success=True,
                 # The use case's words when the provider's answer has no message of its own.
@@ -484,7 +485,7 @@ class IntegrationsBackend:
             integration = next(
                 (
                     i
-                    for i in caller.environment.live()
+                    for i in live(caller.environment)
                     if i.identifier == identifier
                     and i.channel == "chat"
                     and i.provider_id in OAUTH_PROVIDERS
@@ -558,8 +559,11 @@ class IntegrationsBackend:
             # Novu keeps the secret it registers with Telegram as `credentials.token` (a
             # secure key: hidden from API keys, masked wherever an exchange is kept).
             secret = _digest(integration.id, "telegram-webhook-secret")
-            integration.credentials = {**integration.credentials, "token": secret}
-            integration.updated_at = self.clock.now()
+            self.store.update(
+                integration,
+                credentials={**integration.credentials, "token": secret},
+                updated_at=self.clock.now(),
+            )
             return {
                 "webhookUrl": (
                     f"{PUBLIC_API_ROOT}/v1/agents/{_agent_id(integration)}/webhook/"
@@ -568,6 +572,16 @@ class IntegrationsBackend:
                 "configuredAt": iso_timestamp(self.clock.now()),
                 "botUsername": _bot_username(integration),
             }
+
+    def _move(self, integration: Integration, environment_id: str) -> None:
+        """Re-home an integration in another environment of the same organization."""
+        source = self.store.environment(integration.organization_id, integration.environment_id)
+        target = self.store.environment(integration.organization_id, environment_id)
+        if source is None or target is None:  # pragma: no cover - the caller checks first
+            raise KeyError(environment_id)
+        integrations_of(source).integrations.pop(integration.id, None)
+        integrations_of(target).integrations[integration.id] = integration
+        self.store.update(integration, environment_id=environment_id)
 
     # ---- lookups -----------------------------------------------------------------------
 
@@ -579,7 +593,7 @@ class IntegrationsBackend:
 
     def _owned(self, caller: Caller, integration_id: str, *, action: str) -> Integration:
         """Look an integration up in the organization; API keys may touch their own env only."""
-        integration = self.store.integration(caller.organization.id, integration_id)
+        integration = find(caller.organization, integration_id)
         if integration is None:
             raise NotFound(f"Entity with id {integration_id} not found")
         if caller.is_api_key and integration.environment_id != caller.environment.id:
@@ -588,7 +602,7 @@ class IntegrationsBackend:
 
     def _telegram(self, caller: Caller, identifier: str, not_telegram: str) -> Integration:
         integration = next(
-            (i for i in caller.environment.live() if i.identifier == identifier), None
+            (i for i in live(caller.environment) if i.identifier == identifier), None
         )
         if integration is None:
             raise NotFound(f"Integration {identifier} not found")

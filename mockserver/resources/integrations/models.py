@@ -14,18 +14,6 @@ from mockserver.state.clock import iso_timestamp
 SIGNING_KEY = "inboundWebhookSigningKey"
 
 
-class StateChanges:
-    """How many times any integration, or where integrations live, has changed in this
-    process. A list answer built at one count is good for as long as the count stands still.
-    (Counting is not atomic, but a lost count still moves it past what a cache saw.)"""
-
-    count = 0
-
-    @classmethod
-    def note(cls) -> None:
-        cls.count += 1
-
-
 # Slots: a store of 100,000 integrations is mostly these objects, and a slotted one is about
 # half the size of one with a __dict__.
 @dataclass(slots=True)
@@ -54,20 +42,15 @@ class Integration:
     # answer until an update sends `rules` (rules_set), then an object, or null once cleared.
     rules: Any = None
     rules_set: bool = False
-    # The wire forms built since the last change, at reveal_credentials * 2 + include_virtual_id.
+    # The store revision of the integration's last change (state/store.py stamps it).
+    revision: int = field(default=0, compare=False, repr=False)
+    # The wire forms built at `_wire_revision`, at reveal_credentials * 2 + include_virtual_id.
+    # A change moves `revision` on, which leaves them stale.
     _wire_cache: list[Any] | None = field(default=None, init=False, repr=False, compare=False)
-
-    # Fields are always replaced, never changed in place (the backend assigns new dicts), so
-    # assigning any field is the one way an integration changes: that empties the cache, and
-    # makes every cached list answer stale.
-    def __setattr__(self, name: str, value: Any) -> None:
-        object.__setattr__(self, name, value)
-        object.__setattr__(self, "_wire_cache", None)
-        # StateChanges.note() spelled out: this runs for every field, construction included.
-        StateChanges.count += 1
+    _wire_revision: int = field(default=-1, init=False, repr=False, compare=False)
 
     def wire_view(self, *, reveal_credentials: bool, include_virtual_id: bool) -> dict[str, Any]:
-        """`to_wire`, built once per change of the integration and shared between answers.
+        """`to_wire`, built once per revision of the integration and shared between answers.
 
         Whoever gets it must not change it (the answer pipeline only reads, encodes and
         validates it); `to_wire` is the copy to hand to code that might.
@@ -78,10 +61,9 @@ class Integration:
         doubled the memory of a store built by API calls.
         """
         cache = self._wire_cache
-        if cache is None:
-            cache = [None, None, None, None]
-            # Not through __setattr__, which would empty it again at once.
-            object.__setattr__(self, "_wire_cache", cache)
+        if cache is None or self._wire_revision != self.revision:
+            cache = self._wire_cache = [None, None, None, None]
+            self._wire_revision = self.revision
         index = reveal_credentials * 2 + include_virtual_id
         held = cache[index]
         wire: SharedDocument | None = held() if type(held) is weakref.ref else held

@@ -7,26 +7,12 @@ against the contract; handlers only decide the status and the payload.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.novu.auth import Caller
+from mockserver.resources.base import Exchange, Reply
 from mockserver.resources.integrations.backend import IntegrationsBackend
 from mockserver.resources.integrations.models import Integration
-
-
-@dataclass(frozen=True)
-class Exchange:
-    caller: Caller
-    path: dict[str, str] = field(default_factory=dict)
-    body: Any = None
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    payload: Any
-
 
 Handler = Callable[[IntegrationsBackend, Exchange], Reply]
 

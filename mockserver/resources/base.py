@@ -1,0 +1,178 @@
+"""What a resource is: one part of Novu's API (integrations, subscribers, ...) as a plug-in.
+
+A resource is a package under `mockserver/resources/` whose `RESOURCE` is a subclass of
+`Resource`, named by one line of `registry.py`. It declares its handlers by operationId, keeps
+its state per environment (a state class of its own, which `Environment.state` makes on first
+use), seeds an environment, writes its state into the exported document and reads it back,
+adds its objects from datasets, and names the JSON Structure documents of its objects and the
+secrets in them. The pipeline, the admin API, the journal, snapshots, datasets, record/replay
+and the pytest plugin know a resource only through this class.
+"""
+
+from __future__ import annotations
+
+import functools
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from mockserver.contract import Contract
+from mockserver.contract.operations import Operation
+from mockserver.novu.auth import Caller
+from mockserver.novu.secrets import SecretRules
+from mockserver.state.clock import Clock
+from mockserver.state.store import Environment, Organization, Store
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """What a handler is given: the authenticated caller, the path parameters (by the spec's
+    names) and the parsed body."""
+
+    caller: Caller
+    path: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a handler decides: the status and the payload, which the pipeline wraps in Novu's
+    `{"data": ...}` envelope and checks against the contract."""
+
+    status: int
+    payload: Any
+
+
+# A handler takes what its resource's `handler_target` gives (its backend) and the exchange.
+Handler = Callable[[Any, Exchange], Reply]
+BoundHandler = Callable[[Exchange], Reply]
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows for people (the inspector): one table per kind of object an environment holds."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: Sequence[tuple[str, ...]]
+
+
+class Host(Protocol):
+    """What a resource needs of the server it runs in (MockServer is one)."""
+
+    store: Store
+    clock: Clock
+    contract: Contract
+    operations: dict[str, Operation]
+    seed: int
+
+
+class Resource(ABC):
+    """One resource of one server. Subclasses set the class attributes and the methods."""
+
+    # The resource's key: in exported environments, datasets, summaries and the registry.
+    name: ClassVar[str]
+    # Its heading in IMPLEMENTATION_COVERAGE.md and the inspector.
+    title: ClassVar[str]
+    handlers: ClassVar[Mapping[str, Handler]]
+    # JSON Structure documents of its objects, each applied wherever the spec uses the schema
+    # component it names.
+    structures: ClassVar[tuple[Path, ...]] = ()
+    # The URL prefixes of its operations (`mockserver spec-diff` compares what is under them).
+    path_prefixes: ClassVar[tuple[str, ...]] = ()
+    secrets: ClassVar[SecretRules] = SecretRules()
+    # JSON Schema properties this resource adds to an exported environment, and to a dataset's.
+    export_properties: ClassVar[Mapping[str, Any]] = {}
+    export_required: ClassVar[tuple[str, ...]] = ()
+    dataset_properties: ClassVar[Mapping[str, Any]] = {}
+    # operationId of a create -> the path that deletes what it made (`{_id}` is its id), for
+    # `mockserver verify --cleanup`.
+    cleanup: ClassVar[Mapping[str, str]] = {}
+    # Helpers of the pytest plugin's handle (`novu_mock.<name>(...)`): fn(resource, caller, ...).
+    helpers: ClassVar[Mapping[str, Callable[..., Any]]] = {}
+
+    def __init__(self, host: Host) -> None:
+        self.host = host
+
+    def bound_handlers(self) -> dict[str, BoundHandler]:
+        target = self.handler_target()
+        return {name: functools.partial(handler, target) for name, handler in self.handlers.items()}
+
+    def handler_target(self) -> Any:
+        """What the handlers are called with: the resource itself unless it says otherwise."""
+        return self
+
+    # ---- seeding ------------------------------------------------------------------------
+
+    def seed_environment(
+        self,
+        organization: Organization,
+        environment: Environment,
+        *,
+        seed: int,
+        label: str,
+        clock: Clock,
+    ) -> None:
+        """Fill a new environment from (seed, label) alone: the same label, the same objects.
+        A resource that seeds nothing leaves this as it is."""
+        return
+
+    # ---- the state document (GET and PUT /__mock/state) ---------------------------------
+
+    @abstractmethod
+    def export(self, environment: Environment) -> dict[str, Any]:
+        """This resource's state in the environment, as properties of the exported object."""
+
+    @abstractmethod
+    def import_environment(
+        self,
+        raw: dict[str, Any],
+        environment: Environment,
+        where: str,
+        problems: list[str],
+        moment: Callable[[dict[str, Any], str, str], datetime | None],
+    ) -> None:
+        """Read the state back into a new environment (its form is already checked); append
+        what is wrong to `problems`. `moment(raw, key, where)` reads a timestamp."""
+
+    def identities(self, raw: dict[str, Any]) -> list[tuple[str, str]]:
+        """(kind, id) of every object an exported environment holds: each must be unique in
+        the whole document."""
+        return []
+
+    def import_problems(self, organizations: list[Organization]) -> list[str]:
+        """Rules a form cannot say, checked across the imported organizations, and each
+        object against the contract. Called only when everything else is right."""
+        return []
+
+    # ---- datasets -----------------------------------------------------------------------
+
+    def dataset_problems(self, raw: dict[str, Any], where: str) -> list[str]:
+        """What is wrong with a dataset environment's entries for this resource."""
+        return []
+
+    def apply_dataset(
+        self,
+        organization: Organization,
+        environment: Environment,
+        raw: dict[str, Any],
+        *,
+        label: str,
+        clock: Clock,
+        where: str,
+    ) -> None:
+        """Make a dataset environment's entries; raise DatasetError naming `where`. A
+        resource with no dataset entries leaves this as it is."""
+        return
+
+    # ---- for people ---------------------------------------------------------------------
+
+    def summary(self, environment: Environment) -> dict[str, int]:
+        """Counts for GET /__mock/environments."""
+        return {}
+
+    def tables(self, environment: Environment) -> list[Table]:
+        return []

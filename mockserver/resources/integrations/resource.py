@@ -1,0 +1,243 @@
+"""Integrations as a resource of the registry: Novu's 16 integrations operations, their state in
+each environment, their seeding, their part of the state document and of datasets."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ClassVar
+
+from mockserver.contract import bundled_path
+from mockserver.contract.checks import response_violations
+from mockserver.novu.auth import Caller
+from mockserver.novu.errors import NovuError
+from mockserver.novu.secrets import SecretRules
+from mockserver.resources.base import Host, Resource, Table
+from mockserver.resources.integrations import snapshot
+from mockserver.resources.integrations.backend import IntegrationsBackend
+from mockserver.resources.integrations.catalogue import Catalogue, load_catalogue
+from mockserver.resources.integrations.models import SIGNING_KEY, Integration
+from mockserver.resources.integrations.routes import HANDLERS
+from mockserver.resources.integrations.seeding import populate_environment
+from mockserver.resources.integrations.state import integrations_of, live
+from mockserver.state.clock import Clock
+from mockserver.state.dataset import DatasetError
+from mockserver.state.ids import IdFactory, slugify
+from mockserver.state.store import Environment, Organization
+
+CREATE = "IntegrationsController_createIntegration"
+_CREDENTIALS_SCHEMA = "CredentialsDto"
+
+
+class IntegrationsResource(Resource):
+    name = "integrations"
+    title = "Integrations"
+    handlers = HANDLERS
+    structures = (bundled_path("IntegrationResponseDto.structure.json"),)
+    path_prefixes = ("/v1/integrations",)
+    secrets = SecretRules(
+        # The credential keys Novu encrypts (`secureCredentials` in the catalogue) and the
+        # signing key, masked wherever an exchange is kept; what an API key never sees
+        # (utils/sanitize-integration-response.ts in novuhq/novu).
+        body_keys=load_catalogue().secure_keys | {SIGNING_KEY},
+        emptied=frozenset({"credentials"}),
+        stripped={"configurations": frozenset({SIGNING_KEY})},
+    )
+    export_properties = snapshot.EXPORT_PROPERTIES
+    export_required = snapshot.EXPORT_REQUIRED
+    dataset_properties: ClassVar[dict[str, Any]] = {
+        "integrations": {"type": "array", "items": {"type": "object"}}
+    }
+    cleanup: ClassVar[dict[str, str]] = {CREATE: "/v1/integrations/{_id}"}
+
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
+        self.catalogue: Catalogue = load_catalogue()
+        # Credential key -> JSON type, read from the spec's CredentialsDto (empty without one).
+        self.credential_types = _credential_types(host)
+        self.backend = self.backend_with(host.clock)
+
+    def backend_with(self, clock: Clock) -> IntegrationsBackend:
+        return IntegrationsBackend(
+            self.host.store,
+            self.catalogue,
+            clock,
+            credential_keys=frozenset(self.credential_types),
+        )
+
+    def handler_target(self) -> IntegrationsBackend:
+        return self.backend
+
+    # ---- seeding ------------------------------------------------------------------------
+
+    def seed_environment(
+        self,
+        organization: Organization,
+        environment: Environment,
+        *,
+        seed: int,
+        label: str,
+        clock: Clock,
+    ) -> None:
+        populate_environment(
+            # Seeded integrations keep every credential key the generator makes.
+            IntegrationsBackend(self.host.store, self.catalogue, clock),
+            organization,
+            environment,
+            seed=seed,
+            label=label,
+            credential_types=self.credential_types,
+        )
+
+    # ---- the state document -------------------------------------------------------------
+
+    def export(self, environment: Environment) -> dict[str, Any]:
+        return snapshot.export_environment(environment)
+
+    def import_environment(
+        self,
+        raw: dict[str, Any],
+        environment: Environment,
+        where: str,
+        problems: list[str],
+        moment: Callable[[dict[str, Any], str, str], datetime | None],
+    ) -> None:
+        snapshot.import_environment(raw, environment, where, problems, moment)
+
+    def identities(self, raw: dict[str, Any]) -> list[tuple[str, str]]:
+        return [("integration id", item["_id"]) for item in raw["integrations"]]
+
+    def import_problems(self, organizations: list[Organization]) -> list[str]:
+        problems = snapshot.rule_problems(organizations, self.catalogue)
+        if problems:
+            return problems
+        for organization in organizations:
+            for environment in organization.environments.values():
+                for integration in integrations_of(environment).integrations.values():
+                    problems.extend(
+                        f"integration {integration.id}: {problem}"
+                        for problem in self.violations(integration)
+                    )
+        return problems
+
+    def violations(self, integration: Integration) -> list[str]:
+        """How an integration, as a dashboard caller would be answered it, breaks the spec or
+        the structure document (nothing when the spec has no create operation)."""
+        create = self.host.contract.operations.get(CREATE)
+        if create is None:
+            return []
+        return response_violations(
+            create,
+            status=201,
+            headers={"Content-Type": "application/json"},
+            body={"data": integration.to_wire(reveal_credentials=True, include_virtual_id=True)},
+            structures=self.host.contract.structures,
+        )
+
+    # ---- datasets -----------------------------------------------------------------------
+
+    def dataset_problems(self, raw: dict[str, Any], where: str) -> list[str]:
+        create = self.host.contract.operations.get(CREATE)
+        for i, body in enumerate(raw.get("integrations") or []):
+            here = f"{where}.integrations.{i}"
+            if create is not None and create.body_validator is not None:
+                for error in create.body_validator.iter_errors(_create_body(body)):
+                    field = ".".join(str(p) for p in error.absolute_path) or "(the integration)"
+                    return [f"{here}, field {field}: {error.message}"]
+            if "primary" in body and not isinstance(body["primary"], bool):
+                return [f"{here}, field primary: must be true or false"]
+        return []
+
+    def apply_dataset(
+        self,
+        organization: Organization,
+        environment: Environment,
+        raw: dict[str, Any],
+        *,
+        label: str,
+        clock: Clock,
+        where: str,
+    ) -> None:
+        """Each entry is a create request, made by the rules of `POST /v1/integrations` (a
+        dashboard caller, so credentials are kept) in file order; `primary: true` then makes
+        it primary as set-primary would. Every integration made is checked against the
+        contract."""
+        backend = self.backend_with(clock)
+        caller = Caller("Bearer", organization, environment)
+        seed = self.host.seed
+        for index, body in enumerate(raw.get("integrations") or []):
+            here = f"{where}, integration {index}"
+            request = _create_body(body)
+            if not request.get("identifier"):
+                # Made from (seed, environment, position) alone: giving one entry an
+                # identifier must not change the identifier another entry gets.
+                name = request.get("name") or self.catalogue.default_name(
+                    str(request["providerId"])
+                )
+                own = IdFactory(random.Random(f"{seed}:{label}:integration:{index}"))
+                request["identifier"] = f"{slugify(str(name))}-{own.short_id()}"
+            try:
+                made = backend.create(caller, request)
+                if body.get("primary"):
+                    made = backend.set_primary(caller, made.id)
+            except NovuError as exc:
+                raise DatasetError(f"{here}: {exc.message}") from exc
+            problems = self.violations(made)
+            if problems:
+                raise DatasetError(f"{here}: makes an integration the spec refuses: {problems[0]}")
+
+    # ---- for people ---------------------------------------------------------------------
+
+    def summary(self, environment: Environment) -> dict[str, int]:
+        return {"integrations": sum(1 for _ in live(environment))}
+
+    def tables(self, environment: Environment) -> list[Table]:
+        rows = [
+            (
+                i.name,
+                i.provider_id,
+                i.channel or "",
+                "yes" if i.active else "no",
+                "primary" if i.primary else "",
+                str(i.priority),
+                i.identifier,
+            )
+            for i in live(environment)
+        ]
+        columns = ("Name", "Provider", "Channel", "Active", "Primary", "Priority", "Identifier")
+        return [Table(self.title, columns, rows)]
+
+
+def _create_body(body: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in body.items() if key != "primary"}
+
+
+def _credential_types(host: Host) -> dict[str, str]:
+    operation = host.contract.operations.get(CREATE)
+    if operation is None or operation.body_validator is None:
+        return {}
+    definitions = operation.body_validator.schema.get("$defs", {})
+    properties = definitions.get(_CREDENTIALS_SCHEMA, {}).get("properties", {})
+    return {key: str(schema.get("type", "string")) for key, schema in properties.items()}
+
+
+# The pytest plugin's handle gets these as methods (novu_mock.create_integration(...)).
+def _create_integration(resource: IntegrationsResource, caller: Caller, **fields: Any) -> Any:
+    """Create an integration in the test's environment directly, without HTTP."""
+    created = resource.backend.create(caller, fields)
+    return created.to_wire(reveal_credentials=True, include_virtual_id=True)
+
+
+def _integrations(resource: IntegrationsResource, caller: Caller) -> Any:
+    """The test environment's integrations as a dashboard sees them (credentials in clear)."""
+    return [
+        i.to_wire(reveal_credentials=True, include_virtual_id=False)
+        for i in live(caller.environment)
+    ]
+
+
+IntegrationsResource.helpers = {
+    "create_integration": _create_integration,
+    "integrations": _integrations,
+}

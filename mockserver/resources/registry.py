@@ -1,0 +1,39 @@
+"""The resources the mock serves: one line each.
+
+Each line names a package whose `RESOURCE` is a `Resource` subclass (base.py). They are
+imported when a server is built, not when this module is, so nothing below the resources has
+to import them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from mockserver.resources.base import Resource
+
+RESOURCES: list[str] = [
+    "mockserver.resources.integrations",
+]
+
+
+def resource_classes(names: list[str] | None = None) -> list[type[Resource]]:
+    """The registered resource classes, in registry order (operations may not be claimed by
+    two of them)."""
+    classes: list[type[Resource]] = []
+    claimed: dict[str, str] = {}
+    for dotted in RESOURCES if names is None else names:
+        resource: type[Resource] = importlib.import_module(dotted).RESOURCE
+        for operation_id in resource.handlers:
+            if operation_id in claimed:
+                raise ValueError(f"{dotted} and {claimed[operation_id]} both handle {operation_id}")
+            claimed[operation_id] = dotted
+        classes.append(resource)
+    return classes
+
+
+def structure_paths(extra: Sequence[Path] = ()) -> list[Path]:
+    """The registered resources' JSON Structure documents, then `extra` (a user's, which
+    replace any of the same name)."""
+    return [path for cls in resource_classes() for path in cls.structures] + list(extra)
