@@ -53,6 +53,11 @@ class Settings:
     max_environments: int = 5000
     # One line per request on stderr, in this format (None: no request log).
     request_log: LogFormat | None = None
+    # The plain reference path: every fast path off (Flask's routing and views instead of the
+    # front dispatcher, answers built afresh instead of cached wire forms and lists, each
+    # schema checked whole by jsonschema instead of the compiled, split and remembered
+    # checks). Slower; the test suite holds the fast path to its answers, byte for byte.
+    reference: bool = False
     # The admin API under /__mock, and the token it requires (None: no token).
     admin: bool = True
     admin_token: str | None = None

@@ -13,6 +13,8 @@ from flask.testing import FlaskClient
 from mockserver.http.app import create_app
 from mockserver.server import MockServer
 from mockserver.settings import Settings, ValidationMode
+from mockserver.state.clock import Clock
+from tests.twin import PinnedTime, Twin
 
 pytest_plugins = ["pytester"]
 
@@ -33,10 +35,27 @@ def shared_app() -> Flask:
     return create_app(Settings(validation=ValidationMode.STRICT))
 
 
+@pytest.fixture(scope="session")
+def shared_reference_app() -> Flask:
+    """The same server on the plain reference path (Settings.reference): every request the API
+    tests send is answered by both, and the answers compared (tests/twin.py)."""
+    return create_app(Settings(validation=ValidationMode.STRICT, reference=True))
+
+
 @pytest.fixture
-def app(shared_app: Flask) -> Iterator[Flask]:
-    server: MockServer = shared_app.extensions["mockserver"]
-    server.reseed(server.settings.seed)  # a test may have switched the seed through the API
+def app(
+    shared_app: Flask, shared_reference_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Flask]:
+    servers: list[MockServer] = [
+        shared_app.extensions["mockserver"],
+        shared_reference_app.extensions["mockserver"],
+    ]
+    for server in servers:
+        server.reseed(server.settings.seed)  # a test may have switched the seed through the API
+    time = PinnedTime()
+    monkeypatch.setattr(Clock, "now", time.reader())
+    twin = Twin(shared_app.wsgi_app, shared_reference_app, time)
+    monkeypatch.setattr(shared_app, "wsgi_app", twin)
     yield shared_app
 
 

@@ -33,8 +33,10 @@ def request_problems(
     query: Mapping[str, str],
     headers: Mapping[str, str] | Headers,
     body: Any,
+    plain: bool = False,
 ) -> list[RequestProblem]:
-    """Every problem with the request, against its operation's compiled schemas.
+    """Every problem with the request, against its operation's compiled schemas (`plain`:
+    against the whole schemas, walked by jsonschema alone).
 
     `headers` may be the request's own Headers, whose lookups ignore case as HTTP does."""
     problems: list[RequestProblem] = []
@@ -55,15 +57,20 @@ def request_problems(
         if parameter.any_text:
             continue
         value = _coerce(value, parameter.validator)
-        if not parameter.validator.is_valid(value):
-            problems.extend(
-                RequestProblem(location, parameter.name, failure)
-                for failure in parameter.validator.failures(value)
-            )
+        problems.extend(
+            RequestProblem(location, parameter.name, failure)
+            for failure in _failures(parameter.validator, value, plain)
+        )
     validator = operation.body_validator
-    if validator is not None and not validator.is_valid(body):
-        problems.extend(RequestProblem("body", None, f) for f in validator.failures(body))
+    if validator is not None:
+        problems.extend(RequestProblem("body", None, f) for f in _failures(validator, body, plain))
     return problems
+
+
+def _failures(validator: SchemaValidator, instance: Any, plain: bool) -> list[Failure]:
+    if plain:
+        return validator.detailed_failures(instance)
+    return validator.failures(instance) if not validator.is_valid(instance) else []
 
 
 def _coerce(raw: str, validator: SchemaValidator) -> Any:
@@ -128,19 +135,53 @@ def _as_is(message: str, path: Sequence[Any], value: Any) -> str:
     return message
 
 
+def plain_response_violations(
+    operation: Operation,
+    *,
+    status: int,
+    headers: Mapping[str, str],
+    body: Any,
+    structures: Structures,
+    redact: Redactor | None = None,
+) -> list[str]:
+    """response_violations the plain way, for the reference path: the whole schema and each
+    structure document walked by jsonschema, nothing compiled, split or remembered."""
+    contract = operation.response_for(status)
+    if contract is None:
+        declared = ", ".join(sorted(operation.responses))
+        return [f"status {status} is not declared for {operation.operation_id} ({declared})"]
+    violations = [
+        f"required header {name} is missing"
+        for name in contract.required_headers
+        if name.lower() not in {other.lower() for other in headers}
+    ]
+    document = body
+    if 200 <= status < 300 and not contract.describes_envelope:
+        document = body.get("data") if isinstance(body, dict) else body
+    return violations + _explained_violations(
+        contract, document, structures, redact or _as_is, plain=True
+    )
+
+
 def _explained_violations(
-    contract: ResponseContract, document: Any, structures: Structures, redact: Redactor
+    contract: ResponseContract,
+    document: Any,
+    structures: Structures,
+    redact: Redactor,
+    *,
+    plain: bool = False,
 ) -> list[str]:
     """What is wrong with a document that failed, and where: judged again, the slow way."""
     violations: list[str] = []
     if contract.validator is not None:
-        for error in contract.validator.iter_errors(document):
+        errors = (contract.validator.explain if plain else contract.validator.iter_errors)(document)
+        for error in errors:
             message = redact(error.message, list(error.absolute_path), error.instance)
             violations.append(f"{_where(error.absolute_path)}: {message}")
     for pointer, name in contract.structure_pointers:
         structure = structures.validator(name)
         for at, instance in _resolve_pointer(document, pointer):
-            if structure.is_valid(instance):
+            if not plain and structure.is_valid(instance):
                 continue
             for error in structure.explain(instance):
                 path = [*at, *error.absolute_path]

@@ -2,7 +2,8 @@
 
 Requests for an operation are answered by the dispatcher in front of Flask (dispatch.py); the
 URL rules here still serve what it hands on: HEAD requests, and telling a wrong method (405)
-from an unknown path (404).
+from an unknown path (404). On the plain reference path (Settings.reference) there is no
+dispatcher: Flask routes every request to these views.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(admin)
         app.register_blueprint(inspector)
     app.register_error_handler(HTTPException, _http_error)
-    app.wsgi_app = ApiDispatcher(server, app.wsgi_app)  # type: ignore[method-assign]
+    if not server.settings.reference:
+        app.wsgi_app = ApiDispatcher(server, app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 
@@ -88,19 +90,19 @@ _BROWSER_PATHS = frozenset({"/favicon.ico", "/robots.txt"})
 
 
 def _allowed_methods(server: MockServer, path: str) -> list[str]:
-    """The methods the spec documents for the most specific path template matching `path`.
+    """The methods some operation of the spec answers at `path`.
 
-    `/v1/integrations/active` also fits `/v1/integrations/{integrationId}`; routing prefers the
-    template with fewer parameters, and so does `Allow`.
+    Routing picks, for each method, the most specific template that has it; so a path that
+    fits several templates is open to the methods of all of them: `/v1/integrations/active`
+    takes GET (its own template) and PUT and DELETE (`/v1/integrations/{integrationId}`, with
+    the id `active`), as Express routes them.
     """
-    by_template: dict[str, set[str]] = {}
-    for operation in server.operations.values():
-        by_template.setdefault(operation.path, set()).add(operation.method)
-    matching = [t for t in by_template if _template_pattern(t).fullmatch(path)]
-    if not matching:
-        return []
-    best = min(matching, key=lambda template: template.count("{"))
-    return sorted(by_template[best])
+    methods = {
+        operation.method
+        for operation in server.operations.values()
+        if _template_pattern(operation.path).fullmatch(path)
+    }
+    return sorted(methods)
 
 
 @functools.cache

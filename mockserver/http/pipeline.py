@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 from flask import current_app
 
-from mockserver.contract.checks import response_violations
+from mockserver.contract.checks import plain_response_violations, response_violations
 from mockserver.contract.compiled.shared_documents import shared_payload
 from mockserver.contract.documents import MAX_NESTING, nested_deeper_than
 from mockserver.contract.operations import Operation
@@ -156,6 +156,7 @@ class _Exchange:
                     headers=incoming.headers if operation.reads_headers else {},
                     body=body,
                     secret_keys=server.secret_keys,
+                    plain=server.settings.reference,
                 )
             except ValidationFailed as failure:
                 self.violations.extend(
@@ -218,7 +219,8 @@ class _Exchange:
             # first operation's answer at its own status.
             operation = self.server.operations.get(self.replayed.operation_id, operation)
             judged_status = self.replayed.status
-        found = response_violations(
+        check = plain_response_violations if self.server.settings.reference else response_violations
+        found = check(
             operation,
             status=judged_status,
             headers=headers,

@@ -40,11 +40,12 @@ def check_request(
     headers: Mapping[str, str] | Headers,
     body: Any,
     secret_keys: frozenset[str],
+    plain: bool = False,
 ) -> None:
     """Raise ValidationFailed (Novu's 422) listing every problem the contract finds with the
     request, each worded as Novu's validation pipe words it."""
     found = request_problems(
-        operation, path_params=path_params, query=query, headers=headers, body=body
+        operation, path_params=path_params, query=query, headers=headers, body=body, plain=plain
     )
     if not found:
         return

@@ -23,6 +23,7 @@ from mockserver.contract import Contract
 from mockserver.contract.operations import Operation
 from mockserver.novu.auth import Caller
 from mockserver.novu.secrets import SecretRules
+from mockserver.settings import Settings
 from mockserver.state.clock import Clock
 from mockserver.state.store import Environment, Organization, Store
 
@@ -63,6 +64,7 @@ class Table:
 class Host(Protocol):
     """What a resource needs of the server it runs in (MockServer is one)."""
 
+    settings: Settings
     store: Store
     clock: Clock
     contract: Contract

@@ -85,6 +85,7 @@ class IntegrationsBackend:
         clock: Clock,
         *,
         credential_keys: frozenset[str] = frozenset(),
+        cached_forms: bool = True,
     ) -> None:
         self.store = store
         self.catalogue = catalogue
@@ -92,8 +93,10 @@ class IntegrationsBackend:
         # The keys Novu's schema stores; any other credential key in a request is dropped, as
         # Novu's strict sub-schema drops it. Empty means keep everything.
         self.credential_keys = credential_keys
-        # List answers as the routes build them, kept while nothing changes (list_answers.py).
+        # List answers as the routes build them, kept while nothing changes (list_answers.py),
+        # and the integrations' shared wire forms: both off on the plain reference path.
         self.list_answers = ListAnswers(store)
+        self.cached_forms = cached_forms
 
     # ---- reads -------------------------------------------------------------------------
 

@@ -64,6 +64,8 @@ class IntegrationsResource(Resource):
             self.catalogue,
             clock,
             credential_keys=frozenset(self.credential_types),
+            # The reference path builds every answer afresh: no wire forms, no list answers.
+            cached_forms=not self.host.settings.reference,
         )
 
     def handler_target(self) -> IntegrationsBackend:

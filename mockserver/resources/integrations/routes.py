@@ -17,23 +17,33 @@ from mockserver.resources.integrations.models import Integration
 Handler = Callable[[IntegrationsBackend, Exchange], Reply]
 
 
-def _one(integration: Integration, caller: Caller) -> dict[str, Any]:
+def _one(backend: IntegrationsBackend, integration: Integration, caller: Caller) -> dict[str, Any]:
     # API-key callers never see credentials (Novu's fix for GHSA-rgr9-mpmj-mpw8).
-    return integration.wire_view(reveal_credentials=not caller.is_api_key, include_virtual_id=True)
+    reveal = not caller.is_api_key
+    if not backend.cached_forms:
+        return integration.to_wire(reveal_credentials=reveal, include_virtual_id=True)
+    return integration.wire_view(reveal_credentials=reveal, include_virtual_id=True)
 
 
-def _many(integrations: list[Integration], caller: Caller) -> list[dict[str, Any]]:
-    return [
-        i.wire_view(reveal_credentials=not caller.is_api_key, include_virtual_id=False)
-        for i in integrations
-    ]
+def _many(
+    backend: IntegrationsBackend, integrations: list[Integration], caller: Caller
+) -> list[dict[str, Any]]:
+    reveal = not caller.is_api_key
+    if not backend.cached_forms:
+        return [
+            i.to_wire(reveal_credentials=reveal, include_virtual_id=False) for i in integrations
+        ]
+    return [i.wire_view(reveal_credentials=reveal, include_virtual_id=False) for i in integrations]
 
 
 def _listed(backend: IntegrationsBackend, caller: Caller, *, active_only: bool) -> list[Any]:
+    def build() -> list[Any]:
+        return _many(backend, backend.list_integrations(caller, active_only=active_only), caller)
+
+    if not backend.cached_forms:
+        return build()
     key = (caller.scheme, caller.organization.id, caller.environment.id, active_only)
-    return backend.list_answers.get(
-        key, lambda: _many(backend.list_integrations(caller, active_only=active_only), caller)
-    )
+    return backend.list_answers.get(key, build)
 
 
 def list_integrations(backend: IntegrationsBackend, call: Exchange) -> Reply:
@@ -45,29 +55,29 @@ def list_active(backend: IntegrationsBackend, call: Exchange) -> Reply:
 
 
 def create(backend: IntegrationsBackend, call: Exchange) -> Reply:
-    return Reply(201, _one(backend.create(call.caller, call.body), call.caller))
+    return Reply(201, _one(backend, backend.create(call.caller, call.body), call.caller))
 
 
 def update(backend: IntegrationsBackend, call: Exchange) -> Reply:
     integration = backend.update(call.caller, call.path["integrationId"], call.body)
-    return Reply(200, _one(integration, call.caller))
+    return Reply(200, _one(backend, integration, call.caller))
 
 
 def remove(backend: IntegrationsBackend, call: Exchange) -> Reply:
     remaining = backend.remove(call.caller, call.path["integrationId"])
-    return Reply(200, _many(remaining, call.caller))
+    return Reply(200, _many(backend, remaining, call.caller))
 
 
 def set_primary(backend: IntegrationsBackend, call: Exchange) -> Reply:
     integration = backend.set_primary(call.caller, call.path["integrationId"])
-    return Reply(200, _one(integration, call.caller))
+    return Reply(200, _one(backend, integration, call.caller))
 
 
 def auto_configure(backend: IntegrationsBackend, call: Exchange) -> Reply:
     result = backend.auto_configure(call.caller, call.path["integrationId"])
     payload: dict[str, Any] = {"success": result.success, "message": result.message}
     if result.integration is not None:
-        payload["integration"] = _one(result.integration, call.caller)
+        payload["integration"] = _one(backend, result.integration, call.caller)
     return Reply(200, payload)
 
 
