@@ -16,7 +16,7 @@ from flask import Flask
 from mockserver.novu.auth import authenticate
 from mockserver.server import MockServer
 from tests.conftest import Api, Keys
-from tests.resources import integrations
+from tests.integrations_resource import integrations
 
 
 def built_afresh(server: MockServer, authorization: str, *, active_only: bool) -> list[Any]:

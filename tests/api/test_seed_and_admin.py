@@ -9,7 +9,7 @@ from flask import Flask
 from mockserver.http.app import create_app
 from mockserver.resources.integrations.state import live
 from mockserver.settings import Settings
-from tests.resources import integrations
+from tests.integrations_resource import integrations
 
 FROZEN = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 

@@ -36,8 +36,8 @@ from mockserver.resources.integrations.routes import HANDLERS
 from mockserver.resources.integrations.state import live
 from mockserver.resources.registry import structure_paths
 from mockserver.settings import Settings
+from tests.integrations_resource import structure_validator
 from tests.reference import ROOT, novu_openapi
-from tests.resources import structure_validator
 
 OBJECT_ID = "6a1b2c3d4e5f60718293a4b5"
 WRONG = {"string": 12345, "boolean": "yes", "object": "x", "array": {"a": 1}, "integer": "7"}

@@ -24,8 +24,8 @@ from mockserver.http.app import create_app
 from mockserver.resources.integrations.state import integrations_of
 from mockserver.server import MockServer
 from mockserver.settings import Settings
+from tests.integrations_resource import integrations, structure_validator
 from tests.reference import novu_openapi
-from tests.resources import integrations, structure_validator
 
 ODD_VALUES: list[Any] = [None, 0, -1, 2.5, "", "text", True, False, [], [1], {}, {"a": 1}]
 NESTED_ODD_VALUES: list[Any] = [None, 1, "text", [], {}]
