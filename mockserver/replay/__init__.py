@@ -1,2 +1,2 @@
 """Fixture replay: cassettes of real traffic, recorded through a validating proxy, replayed
-offline, and verified against a live server; and seed datasets."""
+offline, and verified against a live server."""

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 from mockserver.cli.options import ENV_PREFIX, EnvOptions, HelpFormatter
 from mockserver.contract import Contract, DocumentError, load_contract
 from mockserver.replay.cassette import Cassette, Interaction, load_cassette
-from mockserver.replay.matching import ATTRIBUTES
-from mockserver.replay.proxy import MODES, CassetteApp
+from mockserver.replay.options import ATTRIBUTES, RecordMode, parse_match_on
+from mockserver.replay.proxy import CassetteApp
 from mockserver.replay.secrets import SecretFilter
 from mockserver.replay.upstream import HttpUpstream
 from mockserver.replay.verify import Verifier, junit_xml
@@ -40,7 +40,13 @@ def add_parsers(
     record.set_defaults(port=_port_default(RECORD_PORT))
     record.add_argument("--upstream", required=True, help="the server to forward to (URL)")
     record.add_argument("--cassette", type=Path, required=True, help="file to write (.yaml/.json)")
-    record.add_argument("--mode", choices=MODES, default="once", help="VCR.py record mode")
+    record.add_argument(
+        "--mode",
+        type=RecordMode,
+        choices=list(RecordMode),
+        default=RecordMode.ONCE,
+        help="VCR.py record mode",
+    )
     record.add_argument(
         "--filter-key",
         action="append",
@@ -144,18 +150,17 @@ def _contract(args: argparse.Namespace) -> Contract:
     return load_contract(args.spec, structure_paths([args.structure] if args.structure else []))
 
 
-def _match_on(args: argparse.Namespace) -> list[str]:
-    chosen = [part.strip() for part in args.match_on.split(",") if part.strip()]
-    unknown = sorted(set(chosen) - set(ATTRIBUTES))
-    if unknown:
-        raise DocumentError(f"--match-on: unknown {', '.join(unknown)}; use {','.join(ATTRIBUTES)}")
-    return chosen
+def _match_on(args: argparse.Namespace) -> tuple[str, ...]:
+    try:
+        return parse_match_on(args.match_on)
+    except ValueError as exc:
+        raise DocumentError(f"--match-on: {exc}") from exc
 
 
 def record(args: argparse.Namespace) -> int:
     _refuse_own_address(args)
     contract = _contract(args)
-    if args.cassette.exists() and args.mode != "all":
+    if args.cassette.exists() and args.mode.keeps_the_cassette:
         cassette = load_cassette(args.cassette, contract)
     else:
         cassette = Cassette(path=args.cassette)
@@ -214,7 +219,7 @@ def replay(args: argparse.Namespace) -> int:
     app = CassetteApp(
         contract,
         cassette,
-        mode="none",
+        mode=RecordMode.NONE,
         fallback=fallback,
         match_on=_match_on(args),
         repeat_last=args.repeat,

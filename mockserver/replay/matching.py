@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver.replay.cassette import Interaction
-
-ATTRIBUTES = ("method", "path", "query", "body")
+from mockserver.replay.options import ATTRIBUTES, MATCHERS, parse_match_on
 
 
 @dataclass(frozen=True)
@@ -38,12 +37,10 @@ class Matcher:
         on: Sequence[str] = ATTRIBUTES,
         repeat_last: bool = False,
     ) -> None:
-        unknown = set(on) - set(ATTRIBUTES)
-        if unknown:
-            raise ValueError(f"cannot match on {', '.join(sorted(unknown))}: use {ATTRIBUTES}")
         # The cassette's own list: what the recorder adds is in the cassette it saves.
         self.interactions = interactions
-        self.on = tuple(on)
+        self.on = parse_match_on(on)
+        self._compared = [MATCHERS[name] for name in self.on]
         self.repeat_last = repeat_last
         self._played: set[int] = set()
         self._lock = threading.Lock()
@@ -80,16 +77,8 @@ class Matcher:
         return sum(1 for i in self.interactions if not self.differences(i, request))
 
     def differences(self, interaction: Interaction, request: RequestToMatch) -> list[str]:
-        found = []
-        if "method" in self.on and interaction.method != request.method.upper():
-            found.append(f"method {interaction.method}, not {request.method.upper()}")
-        if "path" in self.on and interaction.path.rstrip("/") != request.path.rstrip("/"):
-            found.append(f"path {interaction.path}")
-        if "query" in self.on and interaction.query != request.query:
-            found.append(f"query {interaction.query or '{}'}, not {request.query or '{}'}")
-        if "body" in self.on and interaction.request_body != request.body:
-            found.append(f"body {_differing_fields(interaction.request_body, request.body)}")
-        return found
+        found = (compare(interaction, request) for compare in self._compared)
+        return [difference for difference in found if difference is not None]
 
     def nearest(self, request: RequestToMatch, limit: int = 3) -> list[str]:
         """The closest recorded interactions, each with what differs."""
@@ -106,10 +95,3 @@ class Matcher:
             )
         scored.sort()
         return [text for _, _, text in scored[:limit]]
-
-
-def _differing_fields(recorded: Any, sent: Any) -> str:
-    if isinstance(recorded, dict) and isinstance(sent, dict):
-        keys = sorted(k for k in recorded.keys() | sent.keys() if recorded.get(k) != sent.get(k))
-        return "differs in " + ", ".join(keys)
-    return "differs"

@@ -34,13 +34,13 @@ from mockserver.replay.cassette import (
     interaction_violations,
     parse_body,
 )
-from mockserver.replay.matching import ATTRIBUTES, Matcher, RequestToMatch
+from mockserver.replay.matching import Matcher, RequestToMatch
+from mockserver.replay.options import ATTRIBUTES, RecordMode
 from mockserver.replay.secrets import SecretFilter
 from mockserver.replay.upstream import Upstream, UpstreamError
 from mockserver.runtime.wsgi_servers import WsgiApp
 from mockserver.state.clock import iso_timestamp
 
-MODES = ("once", "new_episodes", "all", "none")
 REPLAY_HEADER = "X-Mockserver-Replay"
 REWIND_PATH = "/__mock/reset"
 
@@ -67,7 +67,7 @@ class CassetteApp:
         contract: Contract,
         cassette: Cassette,
         *,
-        mode: str,
+        mode: RecordMode | str,
         upstream: Upstream | None = None,
         fallback: WsgiApp | None = None,
         secrets: SecretFilter | None = None,
@@ -78,15 +78,13 @@ class CassetteApp:
     ) -> None:
         """`on_exchange` hears of every exchange the player answers itself, and, with
         `tell_forwarded`, of those it forwards and records too."""
-        if mode not in MODES:
-            raise ValueError(f"unknown record mode {mode!r}: one of {', '.join(MODES)}")
-        if mode == "all":
+        mode = RecordMode.parse(mode)
+        if not mode.keeps_the_cassette:
             cassette.interactions.clear()
-        had_recordings = bool(cassette.interactions)
-        self.recording = mode in ("all", "new_episodes") or (mode == "once" and not had_recordings)
-        self.replaying = mode != "all"
+        self.recording = mode.records(has_recordings=bool(cassette.interactions))
+        self.replaying = mode.replays
         if self.recording and upstream is None:
-            raise ValueError(f"mode {mode!r} records, and needs an upstream")
+            raise ValueError(f"mode {mode.value!r} records, and needs an upstream")
         self.contract = contract
         self.cassette = cassette
         self.mode = mode
@@ -101,7 +99,7 @@ class CassetteApp:
         if self.recording:
             cassette.recorded = {
                 "upstream": upstream.label if upstream else None,
-                "mode": mode,
+                "mode": mode.value,
                 "at": iso_timestamp(datetime.now(UTC)),
             }
 

@@ -36,6 +36,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from mockserver.replay.options import ATTRIBUTES, RecordMode, parse_match_on
+
 if TYPE_CHECKING:
     from flask import Flask
     from flask.testing import FlaskClient
@@ -76,7 +78,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("novu_mock", "Novu mock (mockserver)")
     group.addoption(
         "--novu-record-mode",
-        choices=["once", "new_episodes", "all", "none"],
+        choices=[mode.value for mode in RecordMode],
         default=None,
         help="record mode for @pytest.mark.novu_cassette tests that do not set one",
     )
@@ -208,15 +210,20 @@ def _cassette_server(
             f"@pytest.mark.{CASSETTE_MARKER}: unknown option {', '.join(unknown)}. "
             f"Options: {', '.join(CASSETTE_OPTIONS)}"
         )
-    mode = str(options.get("mode") or request.config.getoption("novu_record_mode") or "once")
-    match_on = options.get("match_on", ("method", "path", "query", "body"))
+    try:
+        mode = RecordMode.parse(
+            options.get("mode") or request.config.getoption("novu_record_mode") or RecordMode.ONCE
+        )
+        match_on = parse_match_on(options.get("match_on", ATTRIBUTES))
+    except ValueError as exc:
+        raise pytest.UsageError(f"@pytest.mark.{CASSETTE_MARKER}: {exc}") from exc
     handle.unmatched_allowed = bool(options.get("allow_unmatched", False))
     name = marker.args[0]
     path = Path(name if name.endswith((".yaml", ".yml", ".json")) else f"{name}.yaml")
     if not path.is_absolute():
         path = Path(str(request.node.path)).parent / "cassettes" / path
     server = live.mock
-    exists = path.exists() and mode != "all"
+    exists = path.exists() and mode.keeps_the_cassette
     cassette = load_cassette(path, server.contract) if exists else Cassette(path=path)
     upstream_url = request.config.getoption("novu_upstream")
     upstream: Upstream = (

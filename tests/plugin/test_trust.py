@@ -12,6 +12,7 @@ import pytest
 
 from mockserver.testing.threaded import ThreadedServer
 from tests.plugin.test_pytest_plugin import run
+from tests.reference import ROOT
 
 pytestmark = pytest.mark.live
 
@@ -228,5 +229,42 @@ def test_the_plugin_loads_nothing_until_a_test_asks_for_the_mock():
         text=True,
         check=True,
     )
-    # The plugin's own package (an empty __init__) and nothing else.
-    assert loaded.stdout.strip() == "['mockserver.testing', 'mockserver.testing.pytest_plugin']"
+    # The plugin, the record modes it offers as choices, their (empty) packages: no more.
+    assert loaded.stdout.strip() == str(
+        [
+            "mockserver.replay",
+            "mockserver.replay.options",
+            "mockserver.testing",
+            "mockserver.testing.pytest_plugin",
+        ]
+    )
+
+
+def test_the_threaded_server_works_outside_pytest_as_a_context_manager() -> None:
+    script = (
+        "import httpx\n"
+        "from mockserver import ThreadedServer\n"
+        "with ThreadedServer() as mock:\n"
+        "    answer = httpx.get(mock.url + '/v1/integrations',\n"
+        "                       headers={'Authorization': 'ApiKey ' + mock.api_key})\n"
+        "    print(answer.status_code, len(answer.json()['data']))\n"
+        "    url = mock.url\n"
+        "try:\n"
+        "    httpx.get(url + '/__mock/health', timeout=1)\n"
+        "    print('still up')\n"
+        "except httpx.TransportError:\n"
+        "    print('stopped')\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert shown.stdout.split("\n")[:2] == ["200 12", "stopped"]
+
+
+def test_the_version_is_the_one_pyproject_gives() -> None:
+    import tomllib
+
+    import mockserver
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert mockserver.__version__ == project["version"]
