@@ -1,9 +1,9 @@
 """mockserver: a stateful, contract-validating mock of Novu's REST API.
 
-    from mockserver import ThreadedServer
+from mockserver import ThreadedServer
 
-    with ThreadedServer() as mock:      # a seeded mock on a free loopback port, in a thread
-        ...                             # mock.url, mock.api_key, mock.mock (its state)
+with ThreadedServer() as mock:      # a seeded mock on a free loopback port, in a thread
+    ...                             # mock.url, mock.api_key, mock.mock (its state)
 """
 
 from __future__ import annotations

@@ -24,7 +24,8 @@ def built_afresh(server: MockServer, authorization: str, *, active_only: bool) -
     listed = integrations(server).backend.list_integrations(caller, active_only=active_only)
     reveal = not caller.is_api_key
     wire = [i.to_wire(reveal_credentials=reveal, include_virtual_id=False) for i in listed]
-    return json.loads(json.dumps(wire))
+    plain: list[Any] = json.loads(json.dumps(wire))
+    return plain
 
 
 def test_every_change_shows_in_the_next_list(

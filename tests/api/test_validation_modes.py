@@ -12,14 +12,15 @@ from flask import Flask
 
 from mockserver.http.app import create_app
 from mockserver.http.pipeline import VIOLATION_HEADER
+from mockserver.resources.base import Exchange, Reply
 from mockserver.resources.integrations import routes
 from mockserver.settings import Settings, ValidationMode
 
 
-def broken_create(backend: Any, call: routes.Exchange) -> routes.Reply:
+def broken_create(backend: Any, call: Exchange) -> Reply:
     """Create as usual, then answer the way the strictest SDK cannot parse: null in deletedAt."""
     reply = routes.create(backend, call)
-    return routes.Reply(201, {**reply.payload, "deletedAt": None, "active": "yes"})
+    return Reply(201, {**reply.payload, "deletedAt": None, "active": "yes"})
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def app_with(mode: ValidationMode, **settings: Any) -> Flask:
 
 def development_key(app: Flask) -> str:
     organization = app.extensions["mockserver"].organizations[0]
-    return next(iter(organization.environments.values())).api_key
+    return str(next(iter(organization.environments.values())).api_key)
 
 
 def create(app: Flask) -> Any:
@@ -109,8 +110,8 @@ def test_the_structure_document_is_checked_on_every_integration(tmp_path: Path):
 
 
 def test_error_answers_are_checked_too(monkeypatch: pytest.MonkeyPatch):
-    def undeclared_status(backend: Any, call: routes.Exchange) -> routes.Reply:
-        return routes.Reply(204, None)
+    def undeclared_status(backend: Any, call: Exchange) -> Reply:
+        return Reply(204, None)
 
     monkeypatch.setitem(
         routes.HANDLERS, "IntegrationsController_listIntegrations", undeclared_status

@@ -277,6 +277,7 @@ def send(
     server: LiveServer, case: Case, integration_id: str, idempotency_key: str | None = None
 ) -> tuple[int, Any]:
     parts = urlsplit(server.url)
+    assert parts.hostname is not None
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     headers = {}
     if case.auth:

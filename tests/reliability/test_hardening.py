@@ -723,10 +723,16 @@ def test_sixteen_slow_uploads_leave_the_server_answering(server: str) -> None:
 def test_a_body_read_first_reads_the_same_bytes() -> None:
     """The pre-read body is what the app would have read itself, whole or in part."""
     for body in (b"", b"{}", b"x" * (PRE_READ_LIMIT - 1), b"y" * (PRE_READ_LIMIT + 5000)):
-        environ = {"CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body)}
+        environ: dict[str, Any] = {
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+        }
         read_body_first(environ)
         assert environ["wsgi.input"].read() == body
-        chunked = {"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input": io.BytesIO(body)}
+        chunked: dict[str, Any] = {
+            "HTTP_TRANSFER_ENCODING": "chunked",
+            "wsgi.input": io.BytesIO(body),
+        }
         read_body_first(chunked)
         assert chunked["wsgi.input"].read(10) + chunked["wsgi.input"].read() == body
 
@@ -751,7 +757,7 @@ def test_a_shared_answer_is_journaled_as_itself_and_shows_what_was_sent() -> Non
 
 def test_a_long_chunked_body_read_first_reads_line_by_line_as_sent() -> None:
     body = b"a" * (PRE_READ_LIMIT + 3) + b"\nbcd\nef"  # the first line ends past the head
-    chunked = {"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input": io.BytesIO(body)}
+    chunked: dict[str, Any] = {"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input": io.BytesIO(body)}
     read_body_first(chunked)
     stream = chunked["wsgi.input"]
     assert stream.readline() == body[: PRE_READ_LIMIT + 4]

@@ -65,7 +65,7 @@ def walkthrough(url: str, api_key: str) -> list[Any]:
         except models.ErrorDto as error:
             seen.append((error.data.status_code, error.data.message))
         try:
-            novu.integrations.create(create_integration_request_dto={"channel": "email"})  # type: ignore[typeddict-item]
+            novu.integrations.create(create_integration_request_dto={"channel": "email"})
         except models.ValidationErrorDto as error:
             seen.append((error.data.status_code, sorted(error.data.errors)))
         remaining = novu.integrations.delete(integration_id=sms.id).result

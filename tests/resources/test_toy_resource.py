@@ -209,7 +209,7 @@ def test_the_toy_is_served_and_seeded(toy_app: Flask) -> None:
     made = client.post("/v1/widgets", headers=auth(toy_app), json={"name": "gear"})
     assert made.status_code == 201, made.get_json()
     assert made.get_json()["data"]["name"] == "gear"
-    names = [w["name"] for w in client.get("/v1/widgets", headers=auth(toy_app)).json["data"]]
+    names = [w["name"] for w in client.get("/v1/widgets", headers=auth(toy_app)).get_json()["data"]]
     assert names == ["seeded Development", "gear"]
     # Its rules answer in Novu's shape, and the integrations are still served beside it.
     again = client.post("/v1/widgets", headers=auth(toy_app), json={"name": "gear"})
@@ -250,7 +250,7 @@ def test_the_toy_is_exported_and_imported(toy_app: Flask) -> None:
     assert [w["name"] for w in environment["widgets"]] == ["seeded Development", "kept"]
     environment["widgets"][1]["name"] = "imported"
     assert client.put("/__mock/state", json=exported).status_code == 200
-    names = [w["name"] for w in client.get("/v1/widgets", headers=auth(toy_app)).json["data"]]
+    names = [w["name"] for w in client.get("/v1/widgets", headers=auth(toy_app)).get_json()["data"]]
     assert names == ["seeded Development", "imported"]
     assert client.get("/__mock/state").get_json() == exported
     # A document whose widgets break the resource's form is refused whole.
@@ -258,5 +258,5 @@ def test_the_toy_is_exported_and_imported(toy_app: Flask) -> None:
     refused = client.put("/__mock/state", json=exported)
     assert refused.status_code == 400
     assert any("widgets" in problem for problem in refused.get_json()["problems"])
-    names = [w["name"] for w in client.get("/v1/widgets", headers=auth(toy_app)).json["data"]]
+    names = [w["name"] for w in client.get("/v1/widgets", headers=auth(toy_app)).get_json()["data"]]
     assert names == ["seeded Development", "imported"]

@@ -21,7 +21,11 @@ def environ_for(
     method: str = "POST",
 ) -> dict[str, Any]:
     builder = EnvironBuilder(
-        path=path, query_string=query, method=method, data=body, headers=headers or {}
+        path=path,
+        query_string=query,
+        method=method,
+        data=body,
+        headers=list((headers or {}).items()),
     )
     return builder.get_environ()
 

@@ -48,7 +48,7 @@ def test_json_lines() -> None:
 @pytest.mark.parametrize("instant", [1_796_000_000.0, 1_796_000_000.999, 1_796_000_059.5005])
 def test_the_kept_second_gives_the_plain_timestamp(monkeypatch, instant: float) -> None:
     log = RequestLog()
-    monkeypatch.setattr(request_log.time, "time", lambda: instant - 1)
+    monkeypatch.setattr("mockserver.runtime.request_log.time.time", lambda: instant - 1)
     log._now()  # the second before is kept first
-    monkeypatch.setattr(request_log.time, "time", lambda: instant)
+    monkeypatch.setattr("mockserver.runtime.request_log.time.time", lambda: instant)
     assert log._now() == request_log._now()
