@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from mockserver import __version__
+from mockserver.cli import replay as replay_commands
 from mockserver.cli.options import (
     EnvOptions,
     HelpFormatter,
@@ -20,7 +21,6 @@ from mockserver.cli.options import (
 )
 from mockserver.contract import DocumentError
 from mockserver.novu.ratelimit import TIERS
-from mockserver.replay import commands as replay_commands
 from mockserver.runtime import wsgi_servers
 from mockserver.runtime.request_log import JsonLogFormatter, LogFormat
 from mockserver.settings import DEFAULT_SEED, Settings, ValidationMode

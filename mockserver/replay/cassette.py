@@ -32,10 +32,10 @@ from werkzeug.datastructures import Headers
 from mockserver.contract import Contract, DocumentError
 from mockserver.contract.checks import response_violations
 from mockserver.contract.routing import OperationRouter
+from mockserver.contract.versioned import load_versioned
 from mockserver.novu.errors import ValidationFailed
 from mockserver.novu.secrets import scrub_message
 from mockserver.novu.wording import check_request
-from mockserver.replay.files import load_versioned
 
 KIND = "mockserver-cassette"
 VERSION = 1

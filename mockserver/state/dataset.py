@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from jsonschema import Draft202012Validator
 
 from mockserver.contract import DocumentError
-from mockserver.replay.files import load_versioned
+from mockserver.contract.versioned import load_versioned
 from mockserver.state.clock import SteppingClock
 from mockserver.state.ids import IdFactory
 from mockserver.state.seed import SEED_EPOCH, new_organization

@@ -1,0 +1,152 @@
+"""The layout keeps its promises: no import cycles, lower layers never reach up, a resource is
+known to the rest only through the registry, and reading settings loads no Faker."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "mockserver"
+
+# What each lower layer may import from mockserver (besides itself).
+ALLOWED_BELOW = {
+    "runtime": set(),
+    "contract": set(),
+    "state": {"contract"},
+    "novu": {"contract", "state"},
+    "resources": {"contract", "state", "novu", "settings"},
+}
+
+
+def module_name(path: Path) -> str:
+    name = "mockserver." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+    return name.removesuffix(".__init__")
+
+
+def imports_of(path: Path, known: set[str]) -> set[str]:
+    """mockserver modules the file imports when it runs (anywhere in it, functions too), not
+    those it names for the type checker alone."""
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.dump(node.test):
+            for other in node.orelse:
+                visit(other)
+            return
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("mockserver"):
+            assert node.module is not None
+            for alias in node.names:
+                candidate = f"{node.module}.{alias.name}"
+                found.add(candidate if candidate in known else node.module)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("mockserver"))
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text()))
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    files = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+    known = set(files)
+    return {
+        name: {d for d in imports_of(path, known) if d in known and d != name}
+        for name, path in files.items()
+    }
+
+
+def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def connect(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(edges[node]):
+            if target not in index:
+                connect(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(edges):
+        if node not in index:
+            connect(node)
+    return found
+
+
+def layer(module: str) -> str:
+    return module.split(".")[1] if module.count(".") else ""
+
+
+def test_no_module_imports_itself_round_a_cycle() -> None:
+    edges = graph()
+    assert cycles(edges) == []
+    # The check finds a cycle when there is one.
+    looped = {**edges, "mockserver.contract": {*edges["mockserver.contract"], "mockserver.server"}}
+    assert cycles(looped)
+
+
+def test_lower_layers_never_import_upper_ones() -> None:
+    reaching_up = [
+        f"{module} -> {target}"
+        for module, targets in graph().items()
+        if layer(module) in ALLOWED_BELOW
+        for target in targets
+        if layer(target) != layer(module) and layer(target) not in ALLOWED_BELOW[layer(module)]
+    ]
+    assert reaching_up == []
+
+
+def test_only_the_registry_names_a_resource() -> None:
+    """Adding a resource is its folder and one registry line: nothing else imports it."""
+    resources = PACKAGE / "resources"
+    packages = [p.name for p in resources.iterdir() if (p / "__init__.py").is_file()]
+    assert "integrations" in packages
+    for name in packages:
+        dotted = f"mockserver.resources.{name}"
+        outside = [
+            module
+            for module, targets in graph().items()
+            if not module.startswith(dotted) and any(t.startswith(dotted) for t in targets)
+        ]
+        assert outside == [], f"{dotted} is imported from outside its folder"
+        named = [
+            path.relative_to(PACKAGE).as_posix()
+            for path in PACKAGE.rglob("*.py")
+            if dotted in path.read_text() and not module_name(path).startswith(dotted)
+        ]
+        assert named == ["resources/registry.py"]
+
+
+def test_reading_settings_loads_no_faker_and_no_flask() -> None:
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, mockserver.settings; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'faker', 'flask'}))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "[]"
