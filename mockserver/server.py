@@ -97,7 +97,7 @@ class MockServer:
         raise KeyError(name)
 
     def reset(self) -> None:
-        """Back to the seeded start: the same organizations, keys and integrations as at boot,
+        """Back to the seeded start: the same organizations, keys and objects as at boot,
         with no remembered idempotency keys, full rate-limit buckets, no faults and an empty
         journal."""
         self.ready = False

@@ -121,7 +121,7 @@ def add_parsers(
     verify.add_argument(
         "--cleanup",
         action="store_true",
-        help="delete the integrations the run created on the target, once it is done",
+        help="delete what the run created on the target (integrations, ...), once it is done",
     )
     _spec_option(verify)
 

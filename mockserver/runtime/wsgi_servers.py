@@ -20,7 +20,7 @@ from typing import Any
 from mockserver.runtime.idle_gc import THRESHOLDS, IdleCollecting, IdleCollector
 
 # Waitress buffers whole bodies before the app sees them; this bounds that buffer. Novu's own
-# 100 kB limit for the integrations routes is applied by the app, with Novu's 413 body.
+# 100 kB limit is applied by the app, with Novu's 413 body.
 MAX_BUFFERED_BODY = 64 * 1024 * 1024
 SERVERS = ("granian", "waitress")
 # Granian hands a WSGI app the body as a stream read on the app's own thread, so a client that

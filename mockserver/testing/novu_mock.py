@@ -26,7 +26,7 @@ from mockserver.testing.journal import JournalEntry, JournalFilter, Violation
 from mockserver.testing.threaded import ThreadedServer
 
 # The label every test's environment is seeded from, whatever the test is called: renaming or
-# moving a test never changes the integrations it starts with (each test starts from a reset,
+# moving a test never changes the objects it starts with (each test starts from a reset,
 # so one label is enough). `data="name"` seeds from a name of the test's choosing instead.
 DEFAULT_DATA = "test"
 

@@ -10,7 +10,7 @@ Installed with the package (entry point `pytest11`), it provides:
 * `@pytest.mark.novu_mock(...)` to configure one test: `seed`, `validation`, `rate_limit`,
   `dataset` (a dataset file, as `serve --fixtures` takes), `state` (a GET /__mock/state
   document), `data` (the name the test's environment is seeded from), `empty` (an environment
-  with no integrations), `expect_violations`.
+  with nothing in it), `expect_violations`.
 * `@pytest.mark.novu_cassette("name", mode="once", allow_unmatched=False)`: `novu_mock.url`
   serves the cassette `cassettes/name.yaml` beside the test file, recorded from the mock (or
   `--novu-upstream URL`) as VCR.py's record modes say; `--novu-record-mode` sets the mode for

@@ -2,7 +2,7 @@
 
 An integration's answer cache hands out SharedDocuments (its wire form), and a cached list
 answer is a SharedList. Each carries what is known about it: which validators passed it
-(contract/validators.py), for a list which response contracts passed the answer
+(compiled/validators.py), for a list which response contracts passed the answer
 `{"data": it}` (contract/checks.py) and, as a whole answer's payload, its encoded bytes
 (encoding.py). Kept on the document rather than in a table beside it, the facts go when it
 goes, and nothing keeps a replaced one alive.
@@ -20,7 +20,8 @@ Verdict = Hashable
 
 
 class SharedDocument(dict[str, Any]):
-    # __weakref__: an integration holds its single-answer form weakly (integrations/models.py).
+    # __weakref__: a stored object may hold its single-answer form weakly (an integration does:
+    # resources/integrations/models.py).
     __slots__ = ("__weakref__", "encoded", "valid_under")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
