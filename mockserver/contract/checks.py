@@ -57,13 +57,13 @@ def request_problems(
         if parameter.any_text:
             continue
         value = _coerce(value, parameter.validator)
-        problems.extend(
-            RequestProblem(location, parameter.name, failure)
-            for failure in _failures(parameter.validator, value, plain)
-        )
+        for failure in _failures(parameter.validator, value, plain):
+            problems.append(RequestProblem(location, parameter.name, failure))
     validator = operation.body_validator
-    if validator is not None:
-        problems.extend(RequestProblem("body", None, f) for f in _failures(validator, body, plain))
+    if validator is not None and (plain or not validator.is_valid(body)):
+        found = validator.detailed_failures(body) if plain else validator.failures(body)
+        for failure in found:
+            problems.append(RequestProblem("body", None, failure))
     return problems
 
 

@@ -107,6 +107,7 @@ class ValidationFailed(Exception):
 
     def errors_by_field(self) -> dict[str, dict[str, Any]]:
         grouped: dict[str, dict[str, Any]] = {}
+        secret_fields = secret_rules().emptied
         for problem in self.problems:
             entry = grouped.setdefault(problem.field, {"messages": []})
             if problem.message not in entry["messages"]:
@@ -114,7 +115,7 @@ class ValidationFailed(Exception):
             if problem.has_value and "value" not in entry:
                 # Whatever a client sent in a secret field (credentials) may be a secret,
                 # whatever its shape: an error never repeats it.
-                in_secret = problem.field.split(".", 1)[0] in secret_rules().emptied
+                in_secret = problem.field.split(".", 1)[0] in secret_fields
                 entry["value"] = SECRET_MASK if in_secret else problem.value
         return grouped
 

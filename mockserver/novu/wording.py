@@ -13,7 +13,7 @@ from typing import Any
 
 from werkzeug.datastructures import Headers
 
-from mockserver.contract.checks import RequestProblem, request_problems
+from mockserver.contract.checks import request_problems
 from mockserver.contract.compiled.failures import Failure
 from mockserver.contract.operations import Operation
 from mockserver.novu.errors import FieldProblem, ValidationFailed, js_text
@@ -43,13 +43,20 @@ def check_request(
     plain: bool = False,
 ) -> None:
     """Raise ValidationFailed (Novu's 422) listing every problem the contract finds with the
-    request, each worded as Novu's validation pipe words it."""
+    request, each worded as Novu's validation pipe words it: a body's root is `general`, a
+    parameter's its name, and a missing parameter `should not be null or undefined`."""
     found = request_problems(
         operation, path_params=path_params, query=query, headers=headers, body=body, plain=plain
     )
     if not found:
         return
-    problems = [word(problem, secret_keys=secret_keys) for problem in found]
+    problems = []
+    for problem in found:
+        root = problem.name or "general"
+        if problem.failure is None:
+            problems.append(FieldProblem(root, f"{root} should not be null or undefined"))
+        else:
+            problems.append(describe(problem.failure, root=root, secret_keys=secret_keys))
     # By field, then by sentence: the answer reads the same whichever engine found them.
     if len(problems) > 1:
         problems.sort(key=_BY_FIELD_AND_SENTENCE)
@@ -57,15 +64,6 @@ def check_request(
 
 
 _BY_FIELD_AND_SENTENCE = operator.attrgetter("field", "message")
-
-
-def word(problem: RequestProblem, *, secret_keys: frozenset[str]) -> FieldProblem:
-    """One problem as one entry of Novu's `errors`: a body's root is `general`, a parameter's
-    its name, and a missing parameter `should not be null or undefined`."""
-    root = problem.name or "general"
-    if problem.failure is None:
-        return FieldProblem(root, f"{root} should not be null or undefined")
-    return describe(problem.failure, root=root, secret_keys=secret_keys)
 
 
 def field_path(parts: Iterable[Any]) -> str:
