@@ -303,3 +303,10 @@ def add_fault() -> Response:
 def clear_faults() -> Response:
     current_server().faults.clear()
     return _json({"cleared": True})
+
+
+@admin.delete("/faults/<fault_id>")
+def remove_fault(fault_id: str) -> Response:
+    if not current_server().faults.remove(fault_id):
+        raise AdminError(404, f"no fault with id {fault_id} (it may have run out)")
+    return _json({"removed": fault_id})

@@ -189,6 +189,14 @@ class Faults:
         with self._lock:
             self._faults.clear()
 
+    def remove(self, fault_id: str) -> bool:
+        """Stop one fault; False when there is none with that id (it may have run out)."""
+        with self._lock:
+            kept = [fault for fault in self._faults if fault.id != fault_id]
+            removed = len(kept) != len(self._faults)
+            self._faults[:] = kept
+            return removed
+
     def pick(self, operation_id: str) -> Fault | None:
         """The first fault that fires for this call; it is used up when its count runs out."""
         with self._lock:

@@ -316,3 +316,43 @@ def test_an_imported_environment_resets_to_its_own_seeded_start():
     development.create(providerId="ses", channel="email")
     target.post("/__mock/reset", json={"environmentId": environment["_id"]})
     assert development.integrations() == seeded
+
+
+def test_one_fault_can_be_removed_and_the_others_keep_firing(client, api):
+    first = client.post(
+        "/__mock/faults",
+        json={"operationId": "IntegrationsController_listIntegrations", "status": 503},
+    ).get_json()
+    client.post(
+        "/__mock/faults",
+        json={"operationId": "IntegrationsController_getActiveIntegrations", "status": 500},
+    )
+    assert api.call("GET", "/v1/integrations")[0] == 503
+    removed = client.delete(f"/__mock/faults/{first['id']}")
+    assert removed.status_code == 200 and removed.get_json() == {"removed": first["id"]}
+    assert api.call("GET", "/v1/integrations")[0] == 200
+    assert api.call("GET", "/v1/integrations/active")[0] == 500
+    again = client.delete(f"/__mock/faults/{first['id']}")
+    assert again.status_code == 404 and first["id"] in again.get_json()["message"]
+
+
+def test_the_inspectors_state_shows_tables_and_counts_but_no_key_or_token(client, keys):
+    shown = client.get("/__mock/inspector/state")
+    assert shown.status_code == 200
+    text = shown.get_data(as_text=True)
+    assert keys.development not in text and keys.dashboard_token not in text
+    body = shown.get_json()
+    development = body["organizations"][0]["environments"][0]
+    assert development["apiKey"] == "********" + keys.development[-4:]
+    assert development["counts"] == {"integrations": 12}
+    integrations, primaries = development["tables"]
+    assert integrations["title"] == "Integrations" and len(integrations["rows"]) == 12
+    email = [row for row in integrations["rows"] if row[0] == "email" and row[3] == "yes"]
+    # The highest priority first, as Novu picks them; the channel's primary named apart.
+    assert [int(row[5]) for row in email] == sorted((int(row[5]) for row in email), reverse=True)
+    (primary_email,) = [row for row in email if row[4] == "primary"]
+    assert ["email", primary_email[1]] in primaries["rows"]
+    operations = {o["operationId"]: o for o in body["operations"]}
+    assert 422 in operations["IntegrationsController_createIntegration"]["errorStatuses"]
+    # Reading it enters nothing in the journal.
+    assert client.get("/__mock/requests/count").get_json()["count"] == 0

@@ -56,6 +56,8 @@ def guarded() -> Flask:
     "method,path",
     [
         ("GET", "/__mock/"),
+        ("GET", "/__mock/inspector/state"),
+        ("DELETE", "/__mock/faults/fault-1"),
         ("GET", "/__mock"),
         ("GET", "/__mock/state"),
         ("GET", "/__mock/requests"),
@@ -270,6 +272,7 @@ def test_the_signing_key_never_reaches_the_journal_or_the_inspector() -> None:
     assert "inboundWebhookSigningKey" in journal
     assert SIGNING_SECRET not in journal
     assert SIGNING_SECRET not in client.get("/__mock/").get_data(as_text=True)
+    assert SIGNING_SECRET not in client.get("/__mock/inspector/state").get_data(as_text=True)
 
 
 def test_the_recorder_masks_the_signing_key() -> None:

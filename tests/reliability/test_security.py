@@ -209,7 +209,9 @@ def test_secrets_stay_out_of_logs_journal_and_errors():
         journal = httpx.get(f"{server.url}/__mock/requests").text
         errors = [r.text for r in responses if r.status_code >= 400]
         assert len(errors) >= 3
+        # What the inspector shows: its page, and the state it reads for people.
         inspector = httpx.get(f"{server.url}/__mock/").text
+        inspector += httpx.get(f"{server.url}/__mock/inspector/state").text
     log = server.banner  # what the server printed before the run
     for secret in SECRETS.values():
         assert secret not in journal
@@ -217,6 +219,7 @@ def test_secrets_stay_out_of_logs_journal_and_errors():
         assert all(secret not in error for error in errors)
         assert secret not in log
     assert server.development_key not in journal
+    assert server.development_key not in inspector and server.dashboard_token not in inspector
 
 
 def test_the_process_output_never_shows_a_secret(tmp_path):

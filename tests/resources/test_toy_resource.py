@@ -239,7 +239,8 @@ def test_the_toy_is_journaled_with_its_secrets_masked(toy_app: Flask) -> None:
     assert "s3cr3t-value" not in json.dumps(journal)
     counts = client.get("/__mock/environments").get_json()["organizations"][0]["environments"]
     assert counts[0]["widgets"] == 2 and counts[0]["integrations"] == 12
-    assert "seeded Development" in client.get("/__mock/").get_data(as_text=True)
+    shown = client.get("/__mock/inspector/state").get_data(as_text=True)
+    assert "seeded Development" in shown
 
 
 def test_the_toy_is_exported_and_imported(toy_app: Flask) -> None:

@@ -195,20 +195,31 @@ class IntegrationsResource(Resource):
         return {"integrations": sum(1 for _ in live(environment))}
 
     def tables(self, environment: Environment) -> list[Table]:
+        """The integrations by channel, the highest priority first (the order Novu picks them
+        in), and each channel's primary."""
+        ranked = sorted(
+            live(environment), key=lambda i: (i.channel or "", not i.active, -i.priority)
+        )
         rows = [
             (
+                i.channel or "",
                 i.name,
                 i.provider_id,
-                i.channel or "",
                 "yes" if i.active else "no",
                 "primary" if i.primary else "",
                 str(i.priority),
                 i.identifier,
             )
-            for i in live(environment)
+            for i in ranked
         ]
-        columns = ("Name", "Provider", "Channel", "Active", "Primary", "Priority", "Identifier")
-        return [Table(self.title, columns, rows)]
+        columns = ("Channel", "Name", "Provider", "Active", "Primary", "Priority", "Identifier")
+        primaries = {i.channel: i.name for i in ranked if i.primary and i.channel}
+        channels = sorted(self.catalogue.channels_with_primary)
+        chosen = [(channel, primaries.get(channel, "(none)")) for channel in channels]
+        return [
+            Table(self.title, columns, rows),
+            Table("Primary by channel", ("Channel", "Primary"), chosen),
+        ]
 
 
 def _create_body(body: dict[str, Any]) -> dict[str, Any]:
