@@ -48,6 +48,16 @@ def test_the_in_process_httpx_example_runs(tmp_path):
     assert ran.returncode == 0, ran.stdout + ran.stderr
 
 
+def test_the_threaded_server_example_runs(tmp_path):
+    (example,) = re.findall(
+        r"```python\n(.*?)```", section("Outside pytest: `ThreadedServer`"), flags=re.S
+    )
+    script = tmp_path / "threaded.py"
+    script.write_text(example)
+    ran = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+
+
 def test_the_ci_script_starts_the_mock_waits_until_ready_and_runs_the_suite(tmp_path):
     text = section("Run it in CI")
     (script,) = re.findall(r"```sh\n(.*?)```", text, flags=re.S)
