@@ -137,6 +137,11 @@ class Operation:
         return any(p.location == "query" for p in self.checked_parameters)
 
     @functools.cached_property
+    def takes_query(self) -> bool:
+        """Whether the operation has query parameters at all (its handler may read them)."""
+        return any(p.location == "query" for p in self.parameters)
+
+    @functools.cached_property
     def reads_headers(self) -> bool:
         return any(p.location == "header" for p in self.checked_parameters)
 
@@ -339,9 +344,13 @@ class OperationIndex:
         return node
 
     def _is_envelope(self, schema: dict[str, Any]) -> bool:
+        """Whether the schema describes the whole body, `data` included: an envelope
+        `{"data": ...}`, or a paginated answer that Novu sends unwrapped (`{data, next,
+        previous, ...}`). A schema without a required `data` describes a payload only, which
+        goes out inside `{"data": ...}`."""
         resolved = self._resolve(schema)
         properties = resolved.get("properties") or {}
-        return set(properties) == {"data"} and "data" in (resolved.get("required") or [])
+        return "data" in properties and "data" in (resolved.get("required") or [])
 
     def _structure_pointers(self, schema: Any) -> Iterator[StructureAt]:
         """Every place in a body where a structure document's type (by component name) sits."""

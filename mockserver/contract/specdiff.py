@@ -52,9 +52,10 @@ class Intended:
 
 
 def diff_documents(
-    left: dict[str, Any], right: dict[str, Any], prefixes: Sequence[str] = ("",)
+    left: dict[str, Any], right: dict[str, Any], prefixes: Sequence[str] = ("*",)
 ) -> list[Difference]:
-    """The differences on the paths under `prefixes` (every path, by default)."""
+    """The differences on the paths `prefixes` cover (every path, by default): a pattern
+    ending in `*` covers the paths under it, any other the path it names."""
     a, b = _Surface(left, prefixes).facts(), _Surface(right, prefixes).facts()
     differences = []
     for key in sorted(set(a) | set(b)):
@@ -92,7 +93,7 @@ def run(
     right_path: Path,
     intended_path: Path | None,
     as_json: bool,
-    prefixes: Sequence[str] = ("",),
+    prefixes: Sequence[str] = ("*",),
 ) -> int:
     differences = diff_documents(load_document(left_path), load_document(right_path), prefixes)
     intended = load_intended(intended_path) if intended_path else []
@@ -143,7 +144,7 @@ class _Surface:
     def facts(self) -> dict[tuple[str, str], str]:
         found: dict[tuple[str, str], str] = {}
         for path, item in (self._doc.get("paths") or {}).items():
-            if not path.startswith(self._prefixes):
+            if not any(_covers(prefix, path) for prefix in self._prefixes):
                 continue
             item = self._resolve(item)
             for method in HTTP_METHODS:
@@ -267,3 +268,10 @@ def _json_schema_of(section: dict[str, Any]) -> dict[str, Any] | None:
             schema = (media or {}).get("schema")
             return schema if isinstance(schema, dict) else None
     return None
+
+
+def _covers(pattern: str, path: str) -> bool:
+    """`/v1/integrations*` covers every path under it; `/v2/subscribers` that path alone."""
+    if pattern.endswith("*"):
+        return path.startswith(pattern[:-1])
+    return path == pattern

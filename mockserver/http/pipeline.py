@@ -8,7 +8,7 @@
 5. A POST or PATCH with an idempotency key replays the key's first answer, or claims the key.
 6. The request is checked against its operation in the spec (422).
 7. The operation's handler runs Novu's rules; their errors become ErrorDto answers.
-8. Success payloads are wrapped as `{"data": ...}`.
+8. Success payloads are wrapped as `{"data": ...}` (paginated answers go out as they are).
 9. The response is checked against the spec and the JSON Structure document; what happens to a
    violation depends on the validation mode.
 10. The exchange goes into the request journal.
@@ -36,6 +36,7 @@ from mockserver.http.form_bodies import parse_urlencoded
 from mockserver.http.incoming import Incoming
 from mockserver.novu import idempotency
 from mockserver.novu.auth import ENVIRONMENT_HEADER, Caller, authenticate
+from mockserver.novu.envelope import enveloped
 from mockserver.novu.errors import (
     INTERNAL_ERROR_MESSAGE,
     BadRequest,
@@ -168,8 +169,9 @@ class _Exchange:
         # The handler writes the state and reads it back into the answer; holding the lock for
         # both means no concurrent write can tear an answer half-way through.
         with server.store.lock:
-            reply = handler(Exchange(caller=caller, path=path_params, body=body))
-        self.status, self.payload = reply.status, {"data": reply.payload}
+            query = incoming.args if operation.takes_query else {}
+            reply = handler(Exchange(caller=caller, path=path_params, body=body, query=query))
+        self.status, self.payload = reply.status, enveloped(reply.payload)
         self._remember()
 
     def fail(self, status: int, payload: Any) -> None:
@@ -461,6 +463,7 @@ def read_json_body(incoming: Incoming, limit: int) -> Any:
         return parse_urlencoded(raw)
     if mimetype != "application/json" and not mimetype.endswith("+json"):
         return None
+    _refuse_non_container(raw)
     try:
         parsed = orjson.loads(raw)
     except orjson.JSONDecodeError as refused:
@@ -494,6 +497,17 @@ def _parse_explained(raw: bytes, refused_at: int) -> Any:
         ) from exc
     except RecursionError as exc:
         raise BadRequest(_TOO_DEEP) from exc
+
+
+def _refuse_non_container(raw: bytes) -> None:
+    """body-parser's strict mode (Express's default, and Novu's): a JSON body must be an object
+    or an array; `null`, a number or a string is refused as JSON.parse would word it."""
+    text = raw.lstrip(b" \t\r\n")
+    if text[:1] in (b"{", b"["):
+        return
+    position = len(raw) - len(text)
+    first = text[:1].decode("utf-8", errors="replace")
+    raise BadRequest(f"Unexpected token {first!r} in JSON at position {position}")
 
 
 class _NotJson(ValueError):

@@ -29,10 +29,14 @@ class NovuError(Exception):
         headers: dict[str, str] | None = None,
         reason: str | None = None,
         ctx: dict[str, Any] | None = None,
+        fields: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        # Fields Novu raises beside the message (`new NotFoundException({message,
+        # externalSubscriberId})`): in the body, and in its ctx.
+        self.fields = fields
         self.headers = headers or {}
         # Errors Novu raises itself (throttling) carry an empty ctx instead of Nest's.
         self.ctx = ctx
@@ -128,6 +132,15 @@ def error_body(error: NovuError, *, path: str, timestamp: str) -> dict[str, Any]
             "path": path,
             "message": error.message,
             "errorId": str(uuid.uuid4()),
+        }
+    if error.fields:
+        return {
+            "statusCode": error.status,
+            "timestamp": timestamp,
+            "path": path,
+            "message": error.message,
+            **error.fields,
+            "ctx": dict(error.fields),
         }
     if error.ctx is not None:
         return {

@@ -120,6 +120,10 @@ def _sentence(failure: Failure, subject: str) -> str:
     if keyword in ("maxLength", "minLength"):
         bound = "shorter than or equal to" if keyword == "maxLength" else "longer than or equal to"
         return f"{subject} must be {bound} {expected} characters"
+    if keyword == "maxItems":
+        return f"{subject} must contain no more than {expected} elements"  # @ArrayMaxSize
+    if keyword == "minItems":
+        return f"{subject} must contain at least {expected} elements"  # @ArrayMinSize
     if keyword in ("oneOf", "anyOf"):
         return f"{subject} does not match any of the allowed shapes"
     return f"{subject}: {failure.message}"

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 from xml.etree import ElementTree
 
 import orjson
@@ -211,9 +212,9 @@ class Verifier:
         deleter = self.deleters.get(found[0].operation_id) if found is not None else None
         if authorization is not None and deleter is not None and 200 <= status < 300:
             data = actual.get("data") if isinstance(actual, dict) else None
-            made = data.get("_id") if isinstance(data, dict) else None
-            if isinstance(made, str):
-                self.created.append((deleter.replace("{_id}", made), authorization))
+            filled = _filled(deleter, data) if isinstance(data, dict) else None
+            if filled is not None:
+                self.created.append((filled, authorization))
         if status != recorded.status:
             outcome.problems.append(f"status {status}, recorded {recorded.status}")
         self._learn_ids(recorded.response_body, actual)
@@ -362,3 +363,11 @@ def junit_xml(reports: Sequence[Report]) -> bytes:
                 failure.text = "\n".join(outcome.problems)
     document: bytes = ElementTree.tostring(suites, encoding="utf-8", xml_declaration=True)
     return document
+
+
+def _filled(template: str, made: dict[str, Any]) -> str | None:
+    """A deleting path with each `{field}` the created object's value (None if one lacks)."""
+    names = re.findall(r"{(\w+)}", template)
+    if not all(isinstance(made.get(name), str) for name in names):
+        return None
+    return re.sub(r"{(\w+)}", lambda found: quote(made[found.group(1)], safe=""), template)

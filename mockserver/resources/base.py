@@ -31,11 +31,13 @@ from mockserver.state.store import Environment, Organization, Store
 @dataclass(frozen=True)
 class Exchange:
     """What a handler is given: the authenticated caller, the path parameters (by the spec's
-    names) and the parsed body."""
+    names), the parsed body and the query."""
 
     caller: Caller
     path: dict[str, str] = field(default_factory=dict)
     body: Any = None
+    # The query parameters, for an operation that declares any (first value of each).
+    query: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -83,15 +85,16 @@ class Resource(ABC):
     # JSON Structure documents of its objects, each applied wherever the spec uses the schema
     # component it names.
     structures: ClassVar[tuple[Path, ...]] = ()
-    # The URL prefixes of its operations (`mockserver spec-diff` compares what is under them).
+    # The paths of its operations, for `mockserver spec-diff` to compare: `/v1/integrations*`
+    # is every path under it, `/v2/subscribers` that path alone.
     path_prefixes: ClassVar[tuple[str, ...]] = ()
     secrets: ClassVar[SecretRules] = SecretRules()
     # JSON Schema properties this resource adds to an exported environment, and to a dataset's.
     export_properties: ClassVar[Mapping[str, Any]] = {}
     export_required: ClassVar[tuple[str, ...]] = ()
     dataset_properties: ClassVar[Mapping[str, Any]] = {}
-    # operationId of a create -> the path that deletes what it made (`{_id}` is its id), for
-    # `mockserver verify --cleanup`.
+    # operationId of a create -> the path that deletes what it made (each `{field}` is that
+    # field of the created object, `{_id}` its id), for `mockserver verify --cleanup`.
     cleanup: ClassVar[Mapping[str, str]] = {}
     # Helpers of the pytest plugin's handle (`novu_mock.<name>(...)`): fn(resource, caller, ...).
     helpers: ClassVar[Mapping[str, Callable[..., Any]]] = {}

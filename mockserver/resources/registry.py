@@ -15,6 +15,7 @@ from mockserver.resources.base import Resource
 
 RESOURCES: list[str] = [
     "mockserver.resources.integrations",
+    "mockserver.resources.subscribers",
 ]
 
 

@@ -180,3 +180,17 @@ def test_allow_lists_every_method_routing_takes_at_the_path(client):
     assert client.delete("/v1/integrations/active").status_code != 405
     response = client.patch("/v1/integrations/" + "a" * 24)
     assert response.headers["Allow"] == "DELETE, PUT"
+
+
+def test_a_json_body_must_be_an_object_or_an_array_as_body_parser_strict_has_it(api):
+    for raw, first in ((b"null", "n"), (b'  "text"', '"'), (b"5", "5"), (b"true", "t")):
+        response = api.client.open(
+            "/v2/subscribers/nobody",
+            method="PATCH",
+            data=raw,
+            headers={"Authorization": api.authorization, "Content-Type": "application/json"},
+        )
+        assert response.status_code == 400, raw
+        position = len(raw) - len(raw.lstrip())
+        expected = f"Unexpected token {first!r} in JSON at position {position}"
+        assert response.get_json()["message"] == expected

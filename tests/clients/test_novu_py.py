@@ -224,3 +224,45 @@ def test_the_sdk_recovers_from_a_429_by_honouring_retry_after():
             assert len(novu.integrations.list().result) == 12  # the call after a 429, too
         assert 429 in seen
         assert seen.count(200) == calls + 1  # every call ended in a 200 after its retries
+
+
+def test_subscribers_create_retrieve_patch_search_bulk_delete(novu: Novu):
+    made = novu.subscribers.create(
+        create_subscriber_request_dto={
+            "subscriber_id": "sdk-alice",
+            "first_name": "Alice",
+            "email": "alice@acme.test",
+            "timezone": "Europe/Berlin",
+        }
+    ).result
+    assert (made.subscriber_id, made.first_name, made.timezone) == (
+        "sdk-alice",
+        "Alice",
+        "Europe/Berlin",
+    )
+    fetched = novu.subscribers.retrieve(subscriber_id="sdk-alice").result
+    assert fetched.id == made.id
+    patched = novu.subscribers.patch(
+        subscriber_id="sdk-alice", patch_subscriber_request_dto={"last_name": "Liddell"}
+    ).result
+    assert (patched.first_name, patched.last_name) == ("Alice", "Liddell")
+    page = novu.subscribers.search(request={"limit": 3}).result
+    assert len(page.data) == 3 and page.next is not None and page.total_count == 6
+    rest = novu.subscribers.search(request={"limit": 3, "after": page.next}).result
+    assert not {s.id for s in rest.data} & {s.id for s in page.data}
+    bulk = novu.subscribers.create_bulk(
+        bulk_subscriber_create_dto={
+            "subscribers": [{"subscriber_id": "sdk-bob"}, {"subscriber_id": "sdk-alice"}]
+        }
+    ).result
+    assert [c.subscriber_id for c in bulk.created] == ["sdk-bob"]
+    assert [u.subscriber_id for u in bulk.updated] == ["sdk-alice"]
+    removed = novu.subscribers.delete(subscriber_id="sdk-alice").result
+    assert (removed.acknowledged, removed.status) == (True, "deleted")
+    with pytest.raises(models.ErrorDto) as missing:
+        novu.subscribers.retrieve(subscriber_id="sdk-alice")
+    assert missing.value.data.message == "Subscriber: sdk-alice was not found"
+    with pytest.raises(models.ValidationErrorDto):
+        novu.subscribers.create(
+            create_subscriber_request_dto={"subscriber_id": "x", "email": "not-an-address"}
+        )

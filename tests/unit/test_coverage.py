@@ -16,4 +16,5 @@ def test_coverage_file_is_current():
 def test_every_operation_of_the_spec_is_listed_and_implemented():
     rendered = render(default_spec_path(), "spec")
     assert "## Integrations (16/16 implemented)" in rendered
-    assert rendered.count("| [x] |") == 16
+    assert "## Subscribers (6/6 implemented)" in rendered
+    assert rendered.count("| [x] |") == 22

@@ -39,6 +39,8 @@ _EXPECTED_ATTRIBUTE = {
     "pattern": "pattern",
     "maxLength": "limit",
     "minLength": "limit",
+    "maxItems": "limit",
+    "minItems": "limit",
     "required": "property",
     "additionalProperties": "unexpected",
 }

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from mockserver.contract import bundled_path
 from mockserver.contract.checks import response_violations
 from mockserver.novu.auth import Caller
-from mockserver.novu.errors import NovuError
+from mockserver.novu.errors import NovuError, ValidationFailed
 from mockserver.novu.secrets import SecretRules
 from mockserver.resources.base import Host, Resource, Table
 from mockserver.resources.integrations import snapshot
@@ -35,7 +35,7 @@ class IntegrationsResource(Resource):
     title = "Integrations"
     handlers = HANDLERS
     structures = (bundled_path("IntegrationResponseDto.structure.json"),)
-    path_prefixes = ("/v1/integrations",)
+    path_prefixes = ("/v1/integrations*",)
     secrets = SecretRules(
         # The credential keys Novu encrypts (`secureCredentials` in the catalogue) and the
         # signing key, masked wherever an exchange is kept; what an API key never sees
@@ -183,6 +183,9 @@ class IntegrationsResource(Resource):
                 made = backend.create(caller, request)
                 if body.get("primary"):
                     made = backend.set_primary(caller, made.id)
+            except ValidationFailed as refused:
+                worded = "; ".join(problem.message for problem in refused.problems)
+                raise DatasetError(f"{here}: {worded}") from refused
             except NovuError as exc:
                 raise DatasetError(f"{here}: {exc.message}") from exc
             problems = self.violations(made)

@@ -1,0 +1,245 @@
+"""Novu's rules for subscribers (v2, and v1's bulk create), per environment.
+
+From novuhq/novu: `libs/application-generic/src/usecases/create-or-update-subscriber` (create
+is an upsert; `failIfExists` makes it a 409), `apps/api/src/app/subscribers-v2/usecases`
+(get, patch, remove, list with cursors: `libs/dal/src/repositories/base-repository.ts`
+`findWithCursorBasedPagination`) and `apps/api/src/app/subscribers/usecases/bulk-create`.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mockserver.novu.auth import Caller
+from mockserver.novu.errors import (
+    BadRequest,
+    Conflict,
+    FieldProblem,
+    NotFound,
+    NovuError,
+    ValidationFailed,
+)
+from mockserver.resources.subscribers.models import PROFILE_FIELDS, Subscriber
+from mockserver.resources.subscribers.state import subscribers_of
+from mockserver.state.clock import Clock
+from mockserver.state.store import Environment, Store
+
+DEFAULT_PAGE = 10
+# Novu counts matches up to this many; past it, `totalCountCapped` says so.
+COUNT_CAP = 50_000
+# validator.js's isEmail and isLocale (class-validator's @IsEmail, @IsLocale), in the forms a
+# client meets: a local part, an @ and a dotted domain; a BCP 47-like language tag.
+_EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
+_LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+_TIME_ZONES = frozenset(zoneinfo.available_timezones())
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a search, as Novu sends it (not inside another `data`)."""
+
+    subscribers: list[Subscriber]
+    next: str | None
+    previous: str | None
+    total: int
+
+
+class SubscribersBackend:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    # ---- create, get, patch, delete ---------------------------------------------------
+
+    def create(self, caller: Caller, body: dict[str, Any], *, fail_if_exists: bool) -> Subscriber:
+        subscriber_id = _subscriber_id(body)
+        profile = _profile(body)
+        # The v2 controller hands the use case `data: body.data || {}`.
+        profile["data"] = profile.get("data") or {}
+        with self.store.lock:
+            state = subscribers_of(caller.environment)
+            existing = state.live.get(subscriber_id)
+            if existing is not None:
+                if fail_if_exists:
+                    raise Conflict(f'Subscriber with id "{subscriber_id}" already exists')
+                self._set(existing, profile)
+                return existing
+            return self._new(caller.environment, subscriber_id, profile)
+
+    def get(self, caller: Caller, subscriber_id: str) -> Subscriber:
+        found = subscribers_of(caller.environment).live.get(subscriber_id)
+        if found is None:
+            raise NotFound(f"Subscriber: {subscriber_id} was not found")
+        return found
+
+    def patch(self, caller: Caller, subscriber_id: str, body: dict[str, Any]) -> Subscriber:
+        profile = _profile(body)
+        with self.store.lock:
+            subscriber = self.get(caller, subscriber_id)
+            if profile:
+                self._set(subscriber, profile)
+            return subscriber
+
+    def remove(self, caller: Caller, subscriber_id: str) -> None:
+        with self.store.lock:
+            state = subscribers_of(caller.environment)
+            subscriber = state.live.pop(subscriber_id, None)
+            if subscriber is None:
+                raise NovuError(
+                    404,
+                    "Subscriber was not found",
+                    fields={"externalSubscriberId": subscriber_id},
+                )
+            self.store.update(subscriber, deleted=True, updated_at=self.clock.now())
+
+    # ---- bulk (v1) ----------------------------------------------------------------------
+
+    def bulk_create(self, caller: Caller, items: list[dict[str, Any]]) -> dict[str, Any]:
+        """Each item an upsert, in order: a live or soft-deleted subscriber with that id is
+        updated (a deleted one revived), any other created."""
+        created: list[dict[str, str]] = []
+        updated: list[dict[str, str]] = []
+        failed: list[dict[str, str]] = []
+        with self.store.lock:
+            state = subscribers_of(caller.environment)
+            for item in items:
+                try:
+                    subscriber_id = _subscriber_id(item)
+                    profile = _profile(item)
+                except ValidationFailed as refused:
+                    failed.append(
+                        {
+                            "message": "; ".join(p.message for p in refused.problems),
+                            "subscriberId": str(item.get("subscriberId", "")),
+                        }
+                    )
+                    continue
+                existing = state.live.get(subscriber_id) or _last_deleted(
+                    state.by_id, subscriber_id
+                )
+                if existing is None:
+                    self._new(caller.environment, subscriber_id, profile)
+                    created.append({"subscriberId": subscriber_id})
+                    continue
+                if existing.deleted:
+                    state.live[subscriber_id] = existing
+                    self.store.update(existing, deleted=False)
+                self._set(existing, profile)
+                updated.append({"subscriberId": subscriber_id})
+        return {"updated": updated, "created": created, "failed": failed}
+
+    # ---- search -------------------------------------------------------------------------
+
+    def search(self, caller: Caller, query: Mapping[str, str]) -> Page:
+        after, before = query.get("after"), query.get("before")
+        if after and before:
+            # Novu's repository throws here (a 500); a client's mistake gets a 400 instead.
+            raise BadRequest("Cannot use both after and before cursors")
+        limit = int(float(query.get("limit") or DEFAULT_PAGE))
+        descending = (query.get("orderDirection") or "DESC") == "DESC"
+        order_by = query.get("orderBy") or "_id"
+        inclusive = (query.get("includeCursor") or "").lower() == "true"
+        matches = [s for s in subscribers_of(caller.environment).in_order() if _fits(s, query)]
+
+        def sort_key(subscriber: Subscriber) -> tuple[str, str]:
+            first = subscriber.updated_at.isoformat() if order_by == "updatedAt" else subscriber.id
+            return (first, subscriber.id)
+
+        matches.sort(key=sort_key, reverse=descending)
+        total = len(matches)
+        cursor = after or before
+        if cursor:
+            position = next((i for i, s in enumerate(matches) if s.id == cursor), None)
+            if position is None:
+                return Page([], None, None, total)
+            if after:
+                start = position if inclusive else position + 1
+                end = start + limit
+            else:
+                end = position + 1 if inclusive else position
+                start = max(0, end - limit)
+        else:
+            start, end = 0, limit
+        page = matches[start:end]
+        next_cursor = page[-1].id if page and end < len(matches) else None
+        previous = page[0].id if page and start > 0 else None
+        return Page(page, next_cursor, previous, total)
+
+    # ---- writes -------------------------------------------------------------------------
+
+    def _new(
+        self, environment: Environment, subscriber_id: str, profile: dict[str, Any]
+    ) -> Subscriber:
+        now = self.clock.now()
+        subscriber = Subscriber(
+            id=environment.ids.object_id(now),
+            environment_id=environment.id,
+            organization_id=environment.organization_id,
+            subscriber_id=subscriber_id,
+            profile=profile,
+            created_at=now,
+            updated_at=now,
+        )
+        subscribers_of(environment).add(subscriber)
+        self.store.changed(subscriber)
+        return subscriber
+
+    def _set(self, subscriber: Subscriber, changes: dict[str, Any]) -> None:
+        self.store.update(
+            subscriber, profile={**subscriber.profile, **changes}, updated_at=self.clock.now()
+        )
+
+
+def _subscriber_id(body: dict[str, Any]) -> str:
+    raw = body.get("subscriberId")
+    if not isinstance(raw, str):
+        raise ValidationFailed([FieldProblem("subscriberId", "subscriberId must be a string")])
+    trimmed = raw.strip()
+    if not trimmed:
+        raise ValidationFailed(
+            [FieldProblem("subscriberId", "subscriberId should not be empty", raw, True)]
+        )
+    return trimmed
+
+
+def _profile(body: dict[str, Any]) -> dict[str, Any]:
+    """The profile fields the body sets (null included), each checked as Novu's DTO checks
+    it: `email`, `locale` and `timezone` take null but not an empty or malformed string."""
+    profile = {name: body[name] for name in PROFILE_FIELDS if name in body}
+    problems: list[FieldProblem] = []
+    email, locale, timezone = profile.get("email"), profile.get("locale"), profile.get("timezone")
+    if isinstance(email, str) and not _EMAIL.match(email):
+        problems.append(FieldProblem("email", "email must be an email", email, True))
+    if isinstance(locale, str) and not _LOCALE.match(locale):
+        problems.append(FieldProblem("locale", "locale must be locale", locale, True))
+    if isinstance(timezone, str) and timezone not in _TIME_ZONES:
+        problems.append(
+            FieldProblem("timezone", "timezone must be a valid IANA time-zone", timezone, True)
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    return profile
+
+
+def _fits(subscriber: Subscriber, query: Mapping[str, str]) -> bool:
+    """Novu's search filters: exact email, phone and subscriberId; `name` within the full
+    name. All case-sensitive."""
+    profile = subscriber.profile
+    for name in ("email", "phone"):
+        wanted = query.get(name)
+        if wanted and profile.get(name) != wanted:
+            return False
+    wanted_id = query.get("subscriberId")
+    if wanted_id and subscriber.subscriber_id != wanted_id:
+        return False
+    wanted_name = query.get("name")
+    return not wanted_name or wanted_name in subscriber.full_name
+
+
+def _last_deleted(by_id: dict[str, Subscriber], subscriber_id: str) -> Subscriber | None:
+    deleted = [s for s in by_id.values() if s.deleted and s.subscriber_id == subscriber_id]
+    return deleted[-1] if deleted else None

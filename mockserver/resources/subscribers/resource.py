@@ -1,0 +1,173 @@
+"""Subscribers as a resource of the registry: Novu's v2 subscriber operations and v1's bulk
+create, their state in each environment, seeding, state document and datasets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ClassVar
+
+from mockserver.contract import bundled_path
+from mockserver.contract.checks import response_violations
+from mockserver.novu.auth import Caller
+from mockserver.novu.errors import NovuError, ValidationFailed
+from mockserver.novu.secrets import scrub_message
+from mockserver.resources.base import Host, Resource, Table
+from mockserver.resources.subscribers import snapshot
+from mockserver.resources.subscribers.backend import SubscribersBackend
+from mockserver.resources.subscribers.models import Subscriber
+from mockserver.resources.subscribers.routes import HANDLERS
+from mockserver.resources.subscribers.seeding import populate_environment
+from mockserver.resources.subscribers.state import subscribers_of
+from mockserver.state.clock import Clock
+from mockserver.state.dataset import DatasetError
+from mockserver.state.store import Environment, Organization
+
+GET = "SubscribersController_getSubscriber"
+CREATE = "SubscribersController_createSubscriber"
+
+
+class SubscribersResource(Resource):
+    name = "subscribers"
+    title = "Subscribers"
+    handlers = HANDLERS
+    structures = (bundled_path("SubscriberResponseDto.structure.json"),)
+    # The paths it serves: Novu has more under them (preferences, credentials, notifications).
+    path_prefixes = ("/v2/subscribers", "/v2/subscribers/{subscriberId}", "/v1/subscribers/bulk")
+    export_properties = snapshot.EXPORT_PROPERTIES
+    dataset_properties: ClassVar[dict[str, Any]] = {
+        "subscribers": {"type": "array", "items": {"type": "object"}}
+    }
+    cleanup: ClassVar[dict[str, str]] = {CREATE: "/v2/subscribers/{subscriberId}"}
+
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
+        self.backend = SubscribersBackend(host.store, host.clock)
+
+    def handler_target(self) -> SubscribersBackend:
+        return self.backend
+
+    def seed_environment(
+        self,
+        organization: Organization,
+        environment: Environment,
+        *,
+        seed: int,
+        label: str,
+        clock: Clock,
+    ) -> None:
+        backend = SubscribersBackend(self.host.store, clock)
+        populate_environment(backend, organization, environment, seed=seed, label=label)
+
+    # ---- the state document -------------------------------------------------------------
+
+    def export(self, environment: Environment) -> dict[str, Any]:
+        return snapshot.export_environment(environment)
+
+    def import_environment(
+        self,
+        raw: dict[str, Any],
+        environment: Environment,
+        where: str,
+        problems: list[str],
+        moment: Callable[[dict[str, Any], str, str], datetime | None],
+    ) -> None:
+        problems.extend(snapshot.import_environment(raw, environment, where, moment))
+
+    def identities(self, raw: dict[str, Any]) -> list[tuple[str, str]]:
+        return [("subscriber _id", item["_id"]) for item in raw.get("subscribers", [])]
+
+    def import_problems(self, organizations: list[Organization]) -> list[str]:
+        return [
+            f"subscriber {subscriber.id}: {problem}"
+            for organization in organizations
+            for environment in organization.environments.values()
+            for subscriber in subscribers_of(environment).live.values()
+            for problem in self.violations(subscriber)
+        ]
+
+    def violations(self, subscriber: Subscriber) -> list[str]:
+        """How a subscriber, as an answer would show it, breaks the spec or its structure
+        document (nothing when the spec has no get operation)."""
+        get = self.host.contract.operations.get(GET)
+        if get is None:
+            return []
+        return response_violations(
+            get,
+            status=200,
+            headers={"Content-Type": "application/json"},
+            body={"data": subscriber.to_wire()},
+            structures=self.host.contract.structures,
+            redact=scrub_message,
+        )
+
+    # ---- datasets -----------------------------------------------------------------------
+
+    def dataset_problems(self, raw: dict[str, Any], where: str) -> list[str]:
+        create = self.host.contract.operations.get(CREATE)
+        for i, body in enumerate(raw.get("subscribers") or []):
+            here = f"{where}.subscribers.{i}"
+            if create is not None and create.body_validator is not None:
+                for error in create.body_validator.iter_errors(body):
+                    field = ".".join(str(p) for p in error.absolute_path) or "(the subscriber)"
+                    return [f"{here}, field {field}: {error.message}"]
+        return []
+
+    def apply_dataset(
+        self,
+        organization: Organization,
+        environment: Environment,
+        raw: dict[str, Any],
+        *,
+        label: str,
+        clock: Clock,
+        where: str,
+    ) -> None:
+        """Each entry is a create request, made as `POST /v2/subscribers` makes it."""
+        backend = SubscribersBackend(self.host.store, clock)
+        caller = Caller("Bearer", organization, environment)
+        for index, body in enumerate(raw.get("subscribers") or []):
+            try:
+                made = backend.create(caller, dict(body), fail_if_exists=False)
+            except ValidationFailed as refused:
+                worded = "; ".join(problem.message for problem in refused.problems)
+                raise DatasetError(f"{where}, subscriber {index}: {worded}") from refused
+            except NovuError as exc:
+                raise DatasetError(f"{where}, subscriber {index}: {exc.message}") from exc
+            problems = self.violations(made)
+            if problems:
+                raise DatasetError(f"{where}, subscriber {index}: {problems[0]}")
+
+    # ---- for people ---------------------------------------------------------------------
+
+    def summary(self, environment: Environment) -> dict[str, int]:
+        return {"subscribers": len(subscribers_of(environment).live)}
+
+    def tables(self, environment: Environment) -> list[Table]:
+        rows = [
+            (
+                s.subscriber_id,
+                s.full_name,
+                str(s.profile.get("email") or ""),
+                str(s.profile.get("phone") or ""),
+                str(s.profile.get("locale") or ""),
+            )
+            for s in subscribers_of(environment).in_order()
+        ]
+        return [Table(self.title, ("Subscriber", "Name", "Email", "Phone", "Locale"), rows)]
+
+
+def _create_subscriber(resource: SubscribersResource, caller: Caller, **fields: Any) -> Any:
+    """Create (or update) a subscriber in the test's environment directly, without HTTP."""
+    return resource.backend.create(caller, fields, fail_if_exists=False).to_wire()
+
+
+def _subscribers(resource: SubscribersResource, caller: Caller) -> Any:
+    """The test environment's live subscribers, as the API answers them."""
+    return [s.to_wire() for s in subscribers_of(caller.environment).in_order()]
+
+
+SubscribersResource.helpers = {
+    "create_subscriber": _create_subscriber,
+    "subscribers": _subscribers,
+}

@@ -1,0 +1,198 @@
+"""Subscribers as Novu answers them (v2, and v1's bulk create): NOVU_EVENTS_SUBSCRIBERS.md §3,
+from novuhq/novu's subscribers-v2 use cases and e2e tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from mockserver.http.app import create_app
+from mockserver.settings import Settings
+from mockserver.state.dataset import DatasetError
+from tests.conftest import Api, Keys
+
+
+@pytest.fixture
+def production(client: FlaskClient, keys: Keys) -> Api:
+    return Api(client, f"ApiKey {keys.production}")
+
+
+def create(api: Api, **fields: Any) -> dict[str, Any]:
+    status, body = api.call("POST", "/v2/subscribers", fields)
+    assert status == 201, body
+    made: dict[str, Any] = body["data"]
+    return made
+
+
+def test_create_is_an_upsert_unless_failIfExists(api: Api) -> None:
+    first = create(api, subscriberId="alice", firstName="Alice", email="alice@acme.test")
+    assert first["subscriberId"] == "alice" and first["data"] == {}
+    assert "lastName" not in first and "timezone" not in first  # never set: absent
+    again = create(api, subscriberId="alice", lastName="Liddell")
+    assert again["_id"] == first["_id"]
+    assert (again["firstName"], again["lastName"]) == ("Alice", "Liddell")
+    status, body = api.call("POST", "/v2/subscribers?failIfExists=true", {"subscriberId": "alice"})
+    assert status == 409
+    assert body["message"] == 'Subscriber with id "alice" already exists'
+    # The id is trimmed.
+    assert create(api, subscriberId="  alice ")["_id"] == first["_id"]
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("email", "", "email must be an email"),
+        ("email", "not-an-address", "email must be an email"),
+        ("locale", "", "locale must be locale"),
+        ("timezone", "Mars/Olympus", "timezone must be a valid IANA time-zone"),
+    ],
+)
+def test_formats_are_checked_as_novus_dto_checks_them(
+    api: Api, field: str, value: str, message: str
+) -> None:
+    status, body = api.call("POST", "/v2/subscribers", {"subscriberId": "x", field: value})
+    assert status == 422
+    assert body["errors"][field]["messages"] == [message]
+    assert api.call("GET", "/v2/subscribers/x")[0] == 404  # nothing was made
+
+
+def test_null_is_taken_where_an_empty_string_is_not(api: Api) -> None:
+    made = create(api, subscriberId="n", email=None, locale=None, timezone=None, firstName="")
+    assert (made["email"], made["locale"], made["timezone"], made["firstName"]) == (
+        None,
+        None,
+        None,
+        "",
+    )
+
+
+def test_get_patch_and_the_not_found_messages(api: Api) -> None:
+    status, body = api.call("GET", "/v2/subscribers/nobody")
+    assert (status, body["message"]) == (404, "Subscriber: nobody was not found")
+    create(api, subscriberId="bob", firstName="Bob", data={"plan": "pro", "seats": 3})
+    status, body = api.call("PATCH", "/v2/subscribers/bob", {"lastName": None, "data": {"x": 1}})
+    assert status == 200
+    assert body["data"]["lastName"] is None and body["data"]["data"] == {"x": 1}  # replaced
+    before = api.call("GET", "/v2/subscribers/bob")[1]["data"]
+    status, body = api.call("PATCH", "/v2/subscribers/bob", {})
+    assert (status, body["data"]) == (200, before)
+    assert api.call("PATCH", "/v2/subscribers/nobody", {"firstName": "x"})[0] == 404
+
+
+def test_delete_then_the_id_can_be_used_again(api: Api) -> None:
+    made = create(api, subscriberId="carol")
+    status, body = api.call("DELETE", "/v2/subscribers/carol")
+    assert (status, body) == (200, {"data": {"acknowledged": True, "status": "deleted"}})
+    status, body = api.call("DELETE", "/v2/subscribers/carol")
+    assert status == 404
+    assert (body["message"], body["externalSubscriberId"]) == ("Subscriber was not found", "carol")
+    assert api.call("GET", "/v2/subscribers/carol")[0] == 404
+    assert create(api, subscriberId="carol")["_id"] != made["_id"]
+
+
+def test_an_environment_sees_only_its_own_subscribers(api: Api, production: Api) -> None:
+    create(api, subscriberId="dev-only")
+    assert production.call("GET", "/v2/subscribers/dev-only")[0] == 404
+    status, body = production.call("GET", "/v2/subscribers?subscriberId=dev-only")
+    assert (status, body["data"], body["totalCount"]) == (200, [], 0)
+
+
+def test_search_pages_with_cursors_without_overlap_and_back(api: Api) -> None:
+    for index in range(7):
+        create(api, subscriberId=f"page-{index}", lastName="Pager")
+    seeded = api.call("GET", "/v2/subscribers?limit=100")[1]
+    total = seeded["totalCount"]
+    assert total == 5 + 7 and seeded["next"] is None and seeded["previous"] is None
+    first = api.call("GET", "/v2/subscribers?limit=5")[1]
+    assert len(first["data"]) == 5 and first["previous"] is None and first["next"]
+    ids = [s["_id"] for s in first["data"]]
+    assert ids == sorted(ids, reverse=True)  # newest first: DESC by _id
+    second = api.call("GET", f"/v2/subscribers?limit=5&after={first['next']}")[1]
+    assert not {s["_id"] for s in second["data"]} & set(ids)
+    assert second["previous"] == second["data"][0]["_id"]
+    back = api.call("GET", f"/v2/subscribers?limit=5&before={second['previous']}")[1]
+    assert [s["_id"] for s in back["data"]] == ids
+    ascending = api.call("GET", "/v2/subscribers?limit=100&orderDirection=ASC")[1]["data"]
+    assert [s["_id"] for s in ascending] == sorted(s["_id"] for s in seeded["data"])
+    status, body = api.call("GET", f"/v2/subscribers?after={ids[0]}&before={ids[1]}")
+    assert status == 400 and "both" in body["message"]
+
+
+def test_search_filters(api: Api) -> None:
+    create(api, subscriberId="f1", firstName="Test", lastName="Subscriber", phone="+1234567890")
+    create(api, subscriberId="f2", email="f2@acme.test")
+    assert [
+        s["subscriberId"] for s in api.call("GET", "/v2/subscribers?phone=1234567")[1]["data"]
+    ] == []
+    by_phone = api.call("GET", "/v2/subscribers?phone=%2B1234567890")[1]["data"]
+    assert [s["subscriberId"] for s in by_phone] == ["f1"]
+    by_name = api.call("GET", "/v2/subscribers?name=Test%20Subscriber")[1]["data"]
+    assert [s["subscriberId"] for s in by_name] == ["f1"]
+    by_email = api.call("GET", "/v2/subscribers?email=f2@acme.test")[1]["data"]
+    assert [s["subscriberId"] for s in by_email] == ["f2"]
+
+
+def test_bulk_creates_updates_and_revives_in_order(api: Api) -> None:
+    create(api, subscriberId="existing")
+    create(api, subscriberId="gone")
+    api.call("DELETE", "/v2/subscribers/gone")
+    items = [{"subscriberId": s} for s in ("test1", "test2", "existing", "test2", "gone")]
+    status, body = api.call("POST", "/v1/subscribers/bulk", {"subscribers": items})
+    assert status == 201
+    assert body["data"] == {
+        "created": [{"subscriberId": "test1"}, {"subscriberId": "test2"}],
+        "updated": [
+            {"subscriberId": "existing"},
+            {"subscriberId": "test2"},
+            {"subscriberId": "gone"},
+        ],
+        "failed": [],
+    }
+    assert api.call("GET", "/v2/subscribers/gone")[0] == 200
+    too_many = {"subscribers": [{"subscriberId": f"s{i}"} for i in range(501)]}
+    status, body = api.call("POST", "/v1/subscribers/bulk", too_many)
+    assert status == 422
+    assert body["errors"]["subscribers"]["messages"] == [
+        "subscribers must contain no more than 500 elements"
+    ]
+
+
+def test_subscribers_travel_in_the_state_document(client: FlaskClient, api: Api) -> None:
+    create(api, subscriberId="exported", firstName="Ex")
+    api.call("DELETE", "/v2/subscribers/exported")
+    create(api, subscriberId="kept", timezone="Europe/Berlin")
+    exported = client.get("/__mock/state").get_json()
+    environment = exported["organizations"][0]["environments"][0]
+    ids = [s["subscriberId"] for s in environment["subscribers"]]
+    assert ids.count("exported") == 1 and "kept" in ids
+    assert client.put("/__mock/state", json=exported).status_code == 200
+    assert client.get("/__mock/state").get_json() == exported
+    assert api.call("GET", "/v2/subscribers/kept")[1]["data"]["timezone"] == "Europe/Berlin"
+    assert api.call("GET", "/v2/subscribers/exported")[0] == 404
+    # Two live subscribers with one id in an environment: refused whole.
+    twin = dict(next(s for s in environment["subscribers"] if s["subscriberId"] == "kept"))
+    twin["_id"] = "f" * 24
+    environment["subscribers"].append(twin)
+    refused = client.put("/__mock/state", json=exported)
+    assert refused.status_code == 400
+    assert any("already has a live subscriber 'kept'" in p for p in refused.get_json()["problems"])
+
+
+def test_a_dataset_adds_subscribers_and_refuses_a_bad_one(tmp_path: Path) -> None:
+    dataset = tmp_path / "people.yaml"
+    dataset.write_text(
+        "kind: mockserver-dataset\nversion: 1\nreplaceSeed: true\norganizations:\n"
+        "- name: Acme\n  environments:\n  - name: Development\n    apiKey: acme-development-key\n"
+        "    subscribers:\n    - {subscriberId: ada, firstName: Ada, email: ada@acme.test}\n"
+    )
+    app = create_app(Settings(fixtures_path=dataset))
+    listed = app.test_client().get(
+        "/v2/subscribers", headers={"Authorization": "ApiKey acme-development-key"}
+    )
+    assert [s["subscriberId"] for s in listed.get_json()["data"]] == ["ada"]
+    dataset.write_text(dataset.read_text().replace("ada@acme.test", "nowhere"))
+    with pytest.raises(DatasetError, match="subscriber 0: email must be an email"):
+        create_app(Settings(fixtures_path=dataset))
