@@ -502,6 +502,8 @@ def _parse_explained(raw: bytes, refused_at: int) -> Any:
 def _refuse_non_container(raw: bytes) -> None:
     """body-parser's strict mode (Express's default, and Novu's): a JSON body must be an object
     or an array; `null`, a number or a string is refused as JSON.parse would word it."""
+    if raw[:1] in (b"{", b"["):
+        return  # the usual body: no copy made to find out
     text = raw.lstrip(b" \t\r\n")
     if text[:1] in (b"{", b"["):
         return
