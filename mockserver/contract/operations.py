@@ -52,6 +52,10 @@ class ResponseContract:
     structure_pointers: tuple[StructureAt, ...]
     # The schema split into envelope and object(s) (split.py), when that is exact.
     split: SplitSchema | None = None
+    # False for an error status whose schema is not an error body (it has no `statusCode`):
+    # Novu's published document gives a few 409s the entity's schema, which no answer of the
+    # server fits. Such a mismatch is the document's, not the answer's (checks.py).
+    error_shaped: bool = True
     # lone_data_validator's answers, by the structures they were found for.
     data_deciders: dict[Structures, SchemaValidator | None] = field(
         default_factory=dict, repr=False
@@ -294,7 +298,11 @@ class OperationIndex:
         split = None
         if validator is not None and len(pointers) == 1:
             split = split_at(validator.schema, pointers[0][0])
+        error_shaped = not status.startswith(("4", "5")) or (
+            schema is not None and "statusCode" in (self._resolve(schema).get("properties") or {})
+        )
         return ResponseContract(
+            error_shaped=error_shaped,
             status=status,
             validator=validator,
             required_headers=headers,

@@ -10,9 +10,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from mockserver.http.app import create_app
-from mockserver.settings import Settings
+from mockserver.settings import Settings, ValidationMode
 from mockserver.state.dataset import DatasetError
 from tests.conftest import Api, Keys
+from tests.reference import novu_openapi
 
 
 @pytest.fixture
@@ -196,3 +197,25 @@ def test_a_dataset_adds_subscribers_and_refuses_a_bad_one(tmp_path: Path) -> Non
     dataset.write_text(dataset.read_text().replace("ada@acme.test", "nowhere"))
     with pytest.raises(DatasetError, match="subscriber 0: email must be an email"):
         create_app(Settings(fixtures_path=dataset))
+
+
+def test_novus_document_describing_a_409_as_a_subscriber_does_not_turn_it_into_a_500() -> None:
+    """Novu's published document gives failIfExists's 409 the SubscriberResponseDto schema,
+    which no answer of the server fits: strict mode still sends Novu's error body, and flags
+    the mismatch instead of answering 500."""
+    app = create_app(Settings(spec_path=novu_openapi(), validation=ValidationMode.STRICT))
+    environment = next(iter(app.extensions["mockserver"].organizations[0].environments.values()))
+    client = app.test_client()
+    headers = {"Authorization": f"ApiKey {environment.api_key}"}
+    assert (
+        client.post("/v2/subscribers", headers=headers, json={"subscriberId": "a"}).status_code
+        == 201
+    )
+    refused = client.post(
+        "/v2/subscribers?failIfExists=true", headers=headers, json={"subscriberId": "a"}
+    )
+    assert refused.status_code == 409
+    assert refused.get_json()["message"] == 'Subscriber with id "a" already exists'
+    assert "subscriberId" in refused.headers["X-Mockserver-Contract-Violation"]
+    # The mismatch is kept in the journal, as any violation is.
+    assert app.extensions["mockserver"].journal.entries()[0].violations
