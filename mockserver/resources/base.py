@@ -42,8 +42,9 @@ class Exchange:
 
 @dataclass(frozen=True)
 class Reply:
-    """What a handler decides: the status and the payload, which the pipeline wraps in Novu's
-    `{"data": ...}` envelope and checks against the contract."""
+    """What a handler decides: the status and the payload, which the pipeline wraps as Novu's
+    interceptor does (`{"data": ...}`, but a page with a `data` of its own goes out as it is:
+    novu/envelope.py) and checks against the contract."""
 
     status: int
     payload: Any
