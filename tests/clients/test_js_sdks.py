@@ -109,3 +109,13 @@ def test_novu_node_sdk(server: LiveServer):
         "wrong key",
         "create without providerId",
     ]
+
+
+@pytest.mark.usefixtures("node_modules")
+def test_novu_api_sdk_subscribers(server: LiveServer):
+    result = run_script("novu-api-subscribers.mjs", server)
+    assert result["exercised"] == ["create", "retrieve", "patch", "search", "createBulk", "delete"]
+    assert result["errors"] == [
+        "retrieve deleted: 404 ErrorDto",
+        "create with a bad email: 422 ValidationErrorDto",
+    ]
