@@ -1,12 +1,13 @@
 """What a resource is: one part of Novu's API (integrations, subscribers, ...) as a plug-in.
 
-A resource is a package under `mockserver/resources/` whose `RESOURCE` is a subclass of
-`Resource`, named by one line of `registry.py`. It declares its handlers by operationId, keeps
-its state per environment (a state class of its own, which `Environment.state` makes on first
-use), seeds an environment, writes its state into the exported document and reads it back,
-adds its objects from datasets, and names the JSON Structure documents of its objects and the
-secrets in them. The pipeline, the admin API, the journal, snapshots, datasets, record/replay
-and the pytest plugin know a resource only through this class.
+A resource is a package under `mockserver/resources/` whose `resource.py` defines `RESOURCE`, a
+subclass of `Resource`, named by one line of `registry.py`. It declares its handlers by
+operationId, keeps its state per environment (a state class of its own, which
+`Environment.state` makes on first use), seeds an environment, writes its state into the
+exported document and reads it back, adds its objects from datasets, and names the JSON
+Structure documents of its objects and the secrets in them. The pipeline, the admin API, the
+journal, snapshots, datasets, record/replay and the pytest plugin know a resource only through
+this class.
 """
 
 from __future__ import annotations

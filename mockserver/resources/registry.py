@@ -1,6 +1,7 @@
 """The resources the mock serves: one line each.
 
-Each line names a package whose `RESOURCE` is a `Resource` subclass (base.py). They are
+Each line names a module whose `RESOURCE` is a `Resource` subclass (base.py): a resource
+package's `resource.py`. They are
 imported when a server is built, not when this module is, so nothing below the resources has
 to import them.
 """
@@ -14,8 +15,8 @@ from pathlib import Path
 from mockserver.resources.base import Resource
 
 RESOURCES: list[str] = [
-    "mockserver.resources.integrations",
-    "mockserver.resources.subscribers",
+    "mockserver.resources.integrations.resource",
+    "mockserver.resources.subscribers.resource",
 ]
 
 

@@ -1,8 +1,4 @@
-"""Novu's integrations: configured third-party providers (email, SMS, chat, push, in-app)."""
+"""Novu's integrations: configured third-party providers (email, SMS, chat, push, in-app).
 
-from mockserver.resources.integrations.resource import IntegrationsResource
-
-# What the registry reads (resources/registry.py).
-RESOURCE = IntegrationsResource
-
-__all__ = ["RESOURCE"]
+The registry names `resource.py`, whose RESOURCE is the resource class; this package imports
+nothing, so its modules can import each other without going round through it."""

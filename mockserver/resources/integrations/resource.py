@@ -14,12 +14,22 @@ from mockserver.novu.auth import Caller
 from mockserver.novu.errors import NovuError, ValidationFailed
 from mockserver.novu.secrets import SecretRules
 from mockserver.resources.base import Host, Resource, Table
-from mockserver.resources.integrations import snapshot
 from mockserver.resources.integrations.backend import IntegrationsBackend
 from mockserver.resources.integrations.catalogue import Catalogue, load_catalogue
 from mockserver.resources.integrations.models import SIGNING_KEY, Integration
 from mockserver.resources.integrations.routes import HANDLERS
 from mockserver.resources.integrations.seeding import populate_environment
+from mockserver.resources.integrations.snapshot import (
+    EXPORT_PROPERTIES,
+    EXPORT_REQUIRED,
+    rule_problems,
+)
+from mockserver.resources.integrations.snapshot import (
+    export_environment as export_integrations,
+)
+from mockserver.resources.integrations.snapshot import (
+    import_environment as import_integrations,
+)
 from mockserver.resources.integrations.state import integrations_of, live
 from mockserver.state.clock import Clock
 from mockserver.state.dataset import DatasetError
@@ -44,8 +54,8 @@ class IntegrationsResource(Resource):
         emptied=frozenset({"credentials"}),
         stripped={"configurations": frozenset({SIGNING_KEY})},
     )
-    export_properties = snapshot.EXPORT_PROPERTIES
-    export_required = snapshot.EXPORT_REQUIRED
+    export_properties = EXPORT_PROPERTIES
+    export_required = EXPORT_REQUIRED
     dataset_properties: ClassVar[dict[str, Any]] = {
         "integrations": {"type": "array", "items": {"type": "object"}}
     }
@@ -95,7 +105,7 @@ class IntegrationsResource(Resource):
     # ---- the state document -------------------------------------------------------------
 
     def export(self, environment: Environment) -> dict[str, Any]:
-        return snapshot.export_environment(environment)
+        return export_integrations(environment)
 
     def import_environment(
         self,
@@ -105,13 +115,13 @@ class IntegrationsResource(Resource):
         problems: list[str],
         moment: Callable[[dict[str, Any], str, str], datetime | None],
     ) -> None:
-        snapshot.import_environment(raw, environment, where, problems, moment)
+        import_integrations(raw, environment, where, problems, moment)
 
     def identities(self, raw: dict[str, Any]) -> list[tuple[str, str]]:
         return [("integration id", item["_id"]) for item in raw["integrations"]]
 
     def import_problems(self, organizations: list[Organization]) -> list[str]:
-        problems = snapshot.rule_problems(organizations, self.catalogue)
+        problems = rule_problems(organizations, self.catalogue)
         if problems:
             return problems
         for organization in organizations:
@@ -257,3 +267,6 @@ IntegrationsResource.helpers = {
     "create_integration": _create_integration,
     "integrations": _integrations,
 }
+
+# What the registry reads (resources/registry.py).
+RESOURCE = IntegrationsResource

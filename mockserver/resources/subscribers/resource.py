@@ -13,11 +13,19 @@ from mockserver.novu.auth import Caller
 from mockserver.novu.errors import NovuError, ValidationFailed
 from mockserver.novu.secrets import scrub_message
 from mockserver.resources.base import Host, Resource, Table
-from mockserver.resources.subscribers import snapshot
 from mockserver.resources.subscribers.backend import SubscribersBackend
 from mockserver.resources.subscribers.models import Subscriber
 from mockserver.resources.subscribers.routes import HANDLERS
 from mockserver.resources.subscribers.seeding import populate_environment
+from mockserver.resources.subscribers.snapshot import (
+    EXPORT_PROPERTIES,
+)
+from mockserver.resources.subscribers.snapshot import (
+    export_environment as export_subscribers,
+)
+from mockserver.resources.subscribers.snapshot import (
+    import_environment as import_subscribers,
+)
 from mockserver.resources.subscribers.state import subscribers_of
 from mockserver.state.clock import Clock
 from mockserver.state.dataset import DatasetError
@@ -34,7 +42,7 @@ class SubscribersResource(Resource):
     structures = (bundled_path("SubscriberResponseDto.structure.json"),)
     # The paths it serves: Novu has more under them (preferences, credentials, notifications).
     path_prefixes = ("/v2/subscribers", "/v2/subscribers/{subscriberId}", "/v1/subscribers/bulk")
-    export_properties = snapshot.EXPORT_PROPERTIES
+    export_properties = EXPORT_PROPERTIES
     dataset_properties: ClassVar[dict[str, Any]] = {
         "subscribers": {"type": "array", "items": {"type": "object"}}
     }
@@ -62,7 +70,7 @@ class SubscribersResource(Resource):
     # ---- the state document -------------------------------------------------------------
 
     def export(self, environment: Environment) -> dict[str, Any]:
-        return snapshot.export_environment(environment)
+        return export_subscribers(environment)
 
     def import_environment(
         self,
@@ -72,7 +80,7 @@ class SubscribersResource(Resource):
         problems: list[str],
         moment: Callable[[dict[str, Any], str, str], datetime | None],
     ) -> None:
-        problems.extend(snapshot.import_environment(raw, environment, where, moment))
+        problems.extend(import_subscribers(raw, environment, where, moment))
 
     def identities(self, raw: dict[str, Any]) -> list[tuple[str, str]]:
         return [("subscriber _id", item["_id"]) for item in raw.get("subscribers", [])]
@@ -171,3 +179,6 @@ SubscribersResource.helpers = {
     "create_subscriber": _create_subscriber,
     "subscribers": _subscribers,
 }
+
+# What the registry reads (resources/registry.py).
+RESOURCE = SubscribersResource
