@@ -96,11 +96,14 @@ def response_violations(
     body: Any,
     structures: Structures,
     redact: Redactor | None = None,
+    plain: bool = False,
 ) -> list[str]:
     """Every way the response breaks the spec or a structure document, as readable lines.
 
     `redact(message, path, value)` rewords a validator's sentence that may repeat a value
-    (the Novu layer passes its secrets module's, so no secret reaches a violation)."""
+    (the Novu layer passes its secrets module's, so no secret reaches a violation). `plain`,
+    for the reference path: the whole schema and each structure document walked by
+    jsonschema, nothing compiled, split or remembered."""
     contract = operation.response_for(status)
     if contract is None:
         declared = ", ".join(sorted(operation.responses))
@@ -114,6 +117,10 @@ def response_violations(
     if 200 <= status < 300 and not contract.describes_envelope:
         # The document describes the payload inside Novu's `{"data": ...}` envelope.
         document = body.get("data") if isinstance(body, dict) else body
+    if plain:
+        return violations + _explained_violations(
+            contract, document, structures, redact or _as_is, plain=True
+        )
     # A cached list answer `{"data": [...]}` that passed with this status passes again (the
     # list never changes), whichever request hands it out: its envelope is not walked again.
     # (A shared single integration needs no such memory: its validators keep their verdicts.)
@@ -133,34 +140,6 @@ def response_violations(
 
 def _as_is(message: str, path: Sequence[Any], value: Any) -> str:
     return message
-
-
-def plain_response_violations(
-    operation: Operation,
-    *,
-    status: int,
-    headers: Mapping[str, str],
-    body: Any,
-    structures: Structures,
-    redact: Redactor | None = None,
-) -> list[str]:
-    """response_violations the plain way, for the reference path: the whole schema and each
-    structure document walked by jsonschema, nothing compiled, split or remembered."""
-    contract = operation.response_for(status)
-    if contract is None:
-        declared = ", ".join(sorted(operation.responses))
-        return [f"status {status} is not declared for {operation.operation_id} ({declared})"]
-    violations = [
-        f"required header {name} is missing"
-        for name in contract.required_headers
-        if name.lower() not in {other.lower() for other in headers}
-    ]
-    document = body
-    if 200 <= status < 300 and not contract.describes_envelope:
-        document = body.get("data") if isinstance(body, dict) else body
-    return violations + _explained_violations(
-        contract, document, structures, redact or _as_is, plain=True
-    )
 
 
 def _explained_violations(

@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 from flask import current_app
 
-from mockserver.contract.checks import plain_response_violations, response_violations
+from mockserver.contract.checks import response_violations
 from mockserver.contract.compiled.shared_documents import shared_payload
 from mockserver.contract.documents import MAX_NESTING, nested_deeper_than
 from mockserver.contract.operations import Operation
@@ -221,14 +221,14 @@ class _Exchange:
             # first operation's answer at its own status.
             operation = self.server.operations.get(self.replayed.operation_id, operation)
             judged_status = self.replayed.status
-        check = plain_response_violations if self.server.settings.reference else response_violations
-        found = check(
+        found = response_violations(
             operation,
             status=judged_status,
             headers=headers,
             body=payload,
             structures=self.server.contract.structures,
             redact=scrub_message,
+            plain=self.server.settings.reference,
         )
         if not found:
             return status, payload

@@ -23,8 +23,6 @@ def enveloped(result: Any) -> Any:
 
 
 def _js_truthy(value: Any) -> bool:
-    if value is None or value is False:
-        return False
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return bool(value)
-    return True  # lists and objects, empty ones too
+    if isinstance(value, list | dict):
+        return True  # empty ones too, unlike Python
+    return bool(value)  # None, False, 0, "" are falsy in both

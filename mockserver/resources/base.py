@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from mockserver.contract import Contract
+from mockserver.contract.checks import response_violations
 from mockserver.contract.operations import Operation
 from mockserver.novu.auth import Caller
-from mockserver.novu.secrets import SecretRules
+from mockserver.novu.secrets import SecretRules, scrub_message
 from mockserver.settings import Settings
 from mockserver.state.clock import Clock
 from mockserver.state.store import Environment, Organization, Store
@@ -103,6 +104,39 @@ class Resource(ABC):
 
     def __init__(self, host: Host) -> None:
         self.host = host
+
+    # ---- the contract, for objects that did not come through a request -----------------
+
+    def answer_violations(self, operation_id: str, status: int, payload: Any) -> list[str]:
+        """How `payload`, answered by the operation at `status` in Novu's envelope, breaks the
+        spec or a structure document (nothing when the spec lacks the operation): what an
+        imported or dataset-made object is held to."""
+        operation = self.host.contract.operations.get(operation_id)
+        if operation is None:
+            return []
+        return response_violations(
+            operation,
+            status=status,
+            headers={"Content-Type": "application/json"},
+            body={"data": payload},
+            structures=self.host.contract.structures,
+            redact=scrub_message,
+        )
+
+    def body_problems(
+        self, operation_id: str, bodies: list[Any], where: str, noun: str, *, start: int = 0
+    ) -> list[str]:
+        """The first way one of `bodies` breaks the operation's request schema, with its place
+        (`<where>.<start + index>, field <field>: <message>`); nothing without a schema."""
+        operation = self.host.contract.operations.get(operation_id)
+        validator = operation.body_validator if operation is not None else None
+        if validator is None:
+            return []
+        for index, body in enumerate(bodies, start):
+            for error in validator.iter_errors(body):
+                field = ".".join(str(p) for p in error.absolute_path) or f"(the {noun})"
+                return [f"{where}.{index}, field {field}: {error.message}"]
+        return []
 
     def bound_handlers(self) -> dict[str, BoundHandler]:
         target = self.handler_target()

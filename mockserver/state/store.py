@@ -143,9 +143,6 @@ class Store:
         organization = self.organizations.get(organization_id)
         return organization.environments.get(environment_id) if organization else None
 
-    def environments(self) -> list[Environment]:
-        return [e for o in self.organizations.values() for e in o.environments.values()]
-
 
 def environment_rng(seed: int, label: str) -> random.Random:
     """A random source of its own per environment, so one environment's traffic never shifts

@@ -245,7 +245,9 @@ def test_the_toy_is_journaled_with_its_secrets_masked(toy_app: Flask) -> None:
 
 def test_the_toy_is_exported_and_imported(toy_app: Flask) -> None:
     client = toy_app.test_client()
-    assert client.post("/v1/widgets", headers=auth(toy_app), json={"name": "kept"}).status_code
+    assert (
+        client.post("/v1/widgets", headers=auth(toy_app), json={"name": "kept"}).status_code == 201
+    )
     exported = client.get("/__mock/state").get_json()
     environment = exported["organizations"][0]["environments"][0]
     assert [w["name"] for w in environment["widgets"]] == ["seeded Development", "kept"]

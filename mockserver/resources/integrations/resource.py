@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from mockserver.contract import bundled_path
-from mockserver.contract.checks import response_violations
 from mockserver.novu.auth import Caller
 from mockserver.novu.errors import NovuError, ValidationFailed
 from mockserver.novu.secrets import SecretRules
@@ -136,29 +135,21 @@ class IntegrationsResource(Resource):
     def violations(self, integration: Integration) -> list[str]:
         """How an integration, as a dashboard caller would be answered it, breaks the spec or
         the structure document (nothing when the spec has no create operation)."""
-        create = self.host.contract.operations.get(CREATE)
-        if create is None:
-            return []
-        return response_violations(
-            create,
-            status=201,
-            headers={"Content-Type": "application/json"},
-            body={"data": integration.to_wire(reveal_credentials=True, include_virtual_id=True)},
-            structures=self.host.contract.structures,
-        )
+        wire = integration.to_wire(reveal_credentials=True, include_virtual_id=True)
+        return self.answer_violations(CREATE, 201, wire)
 
     # ---- datasets -----------------------------------------------------------------------
 
     def dataset_problems(self, raw: dict[str, Any], where: str) -> list[str]:
-        create = self.host.contract.operations.get(CREATE)
-        for i, body in enumerate(raw.get("integrations") or []):
-            here = f"{where}.integrations.{i}"
-            if create is not None and create.body_validator is not None:
-                for error in create.body_validator.iter_errors(_create_body(body)):
-                    field = ".".join(str(p) for p in error.absolute_path) or "(the integration)"
-                    return [f"{here}, field {field}: {error.message}"]
+        entries = raw.get("integrations") or []
+        for i, body in enumerate(entries):
+            problems = self.body_problems(
+                CREATE, [_create_body(body)], f"{where}.integrations", "integration", start=i
+            )
+            if problems:
+                return problems
             if "primary" in body and not isinstance(body["primary"], bool):
-                return [f"{here}, field primary: must be true or false"]
+                return [f"{where}.integrations.{i}, field primary: must be true or false"]
         return []
 
     def apply_dataset(

@@ -8,10 +8,8 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from mockserver.contract import bundled_path
-from mockserver.contract.checks import response_violations
 from mockserver.novu.auth import Caller
 from mockserver.novu.errors import NovuError, ValidationFailed
-from mockserver.novu.secrets import scrub_message
 from mockserver.resources.base import Host, Resource, Table
 from mockserver.resources.subscribers.backend import SubscribersBackend
 from mockserver.resources.subscribers.models import Subscriber
@@ -97,29 +95,13 @@ class SubscribersResource(Resource):
     def violations(self, subscriber: Subscriber) -> list[str]:
         """How a subscriber, as an answer would show it, breaks the spec or its structure
         document (nothing when the spec has no get operation)."""
-        get = self.host.contract.operations.get(GET)
-        if get is None:
-            return []
-        return response_violations(
-            get,
-            status=200,
-            headers={"Content-Type": "application/json"},
-            body={"data": subscriber.to_wire()},
-            structures=self.host.contract.structures,
-            redact=scrub_message,
-        )
+        return self.answer_violations(GET, 200, subscriber.to_wire())
 
     # ---- datasets -----------------------------------------------------------------------
 
     def dataset_problems(self, raw: dict[str, Any], where: str) -> list[str]:
-        create = self.host.contract.operations.get(CREATE)
-        for i, body in enumerate(raw.get("subscribers") or []):
-            here = f"{where}.subscribers.{i}"
-            if create is not None and create.body_validator is not None:
-                for error in create.body_validator.iter_errors(body):
-                    field = ".".join(str(p) for p in error.absolute_path) or "(the subscriber)"
-                    return [f"{here}, field {field}: {error.message}"]
-        return []
+        entries = raw.get("subscribers") or []
+        return self.body_problems(CREATE, entries, f"{where}.subscribers", "subscriber")
 
     def apply_dataset(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.resources.base import Exchange, Handler, Reply
-from mockserver.resources.subscribers.backend import SubscribersBackend
+from mockserver.resources.subscribers.backend import COUNT_CAP, SubscribersBackend
 
 
 def _body(call: Exchange) -> dict[str, Any]:
@@ -40,8 +40,8 @@ def search(backend: SubscribersBackend, call: Exchange) -> Reply:
             "data": [s.to_wire() for s in page.subscribers],
             "next": page.next,
             "previous": page.previous,
-            "totalCount": min(page.total, 50_000),
-            "totalCountCapped": page.total > 50_000,
+            "totalCount": min(page.total, COUNT_CAP),
+            "totalCountCapped": page.total > COUNT_CAP,
         },
     )
 

@@ -3,25 +3,13 @@
 import assert from "node:assert/strict";
 import { Novu } from "@novu/api";
 import { ErrorDto, ValidationErrorDto } from "@novu/api/models/errors/index.js";
+import { expectApiError, steps } from "./steps.mjs";
 
 const [serverURL, secretKey] = process.argv.slice(2);
 const novu = new Novu({ serverURL, secretKey, retryConfig: { strategy: "none" } });
-const exercised = [];
-const errors = [];
-
-async function step(name, run) {
-  await run();
-  exercised.push(name);
-}
-
-async function expectError(name, status, ErrorClass, run) {
-  await assert.rejects(run, (error) => {
-    assert.ok(error instanceof ErrorClass, `${name}: ${error?.constructor?.name} ${error}`);
-    assert.equal(error.statusCode, status);
-    return true;
-  });
-  errors.push(`${name}: ${status} ${ErrorClass.name}`);
-}
+const record = steps("@novu/api");
+const step = record.step;
+const expectError = (...args) => expectApiError(record, ...args);
 
 let made;
 await step("create", async () => {
@@ -65,4 +53,4 @@ await expectError("retrieve deleted", 404, ErrorDto, () => novu.subscribers.retr
 await expectError("create with a bad email", 422, ValidationErrorDto,
   () => novu.subscribers.create({ subscriberId: "js-x", email: "nowhere" }));
 
-console.log(JSON.stringify({ sdk: "@novu/api", exercised, errors }));
+record.report();

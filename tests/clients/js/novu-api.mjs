@@ -3,27 +3,13 @@
 import assert from "node:assert/strict";
 import { Novu } from "@novu/api";
 import { ErrorDto, ValidationErrorDto } from "@novu/api/models/errors/index.js";
+import { expectApiError, steps } from "./steps.mjs";
 
 const [serverURL, secretKey] = process.argv.slice(2);
 const novu = new Novu({ serverURL, secretKey, retryConfig: { strategy: "none" } });
-const exercised = [];
-const errors = [];
-
-async function step(name, run) {
-  await run();
-  exercised.push(name);
-}
-
-async function expectError(name, status, ErrorClass, run) {
-  await assert.rejects(run, (error) => {
-    assert.ok(error instanceof ErrorClass, `${name}: ${error?.constructor?.name} ${error}`);
-    assert.equal(error.statusCode, status);
-    assert.equal(typeof error.timestamp, "string");
-    assert.equal(typeof error.path, "string");
-    return true;
-  });
-  errors.push(`${name}: ${status} ${ErrorClass.name}`);
-}
+const record = steps("@novu/api");
+const step = record.step;
+const expectError = (...args) => expectApiError(record, ...args);
 
 let seeded;
 await step("list", async () => {
@@ -118,6 +104,6 @@ const status = await fetch(`${serverURL}/v1/integrations/webhook/provider/${crea
 });
 assert.equal(status.status, 404); // deleted above: Novu's 404 for a missing integration
 assert.equal((await status.json()).message, `Integration for ${created.id} was not found`);
-exercised.push("webhook provider status (raw)");
+record.exercised.push("webhook provider status (raw)");
 
-console.log(JSON.stringify({ sdk: "@novu/api", exercised, errors }));
+record.report();

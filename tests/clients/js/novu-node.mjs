@@ -2,16 +2,12 @@
 // Usage: node novu-node.mjs <server url> <development api key>
 import assert from "node:assert/strict";
 import { Novu } from "@novu/node";
+import { steps } from "./steps.mjs";
 
 const [backendUrl, apiKey] = process.argv.slice(2);
 const novu = new Novu(apiKey, { backendUrl });
-const exercised = [];
-const errors = [];
-
-async function step(name, run) {
-  await run();
-  exercised.push(name);
-}
+const record = steps("@novu/node");
+const step = record.step;
 
 async function expectStatus(name, status, message, run) {
   await assert.rejects(run, (error) => {
@@ -20,7 +16,7 @@ async function expectStatus(name, status, message, run) {
     assert.equal(error.response.data.statusCode, status);
     return true;
   });
-  errors.push(`${name}: ${status} ${message}`);
+  record.errors.push(`${name}: ${status} ${message}`);
 }
 
 let all;
@@ -72,6 +68,6 @@ const stranger = new Novu("wrong", { backendUrl });
 await expectStatus("wrong key", 401, "API Key not found", () => stranger.integrations.getAll());
 await assert.rejects(() => novu.integrations.create(undefined, { channel: "email" }),
   (error) => error.response?.status === 422 && "providerId" in error.response.data.errors);
-errors.push("create without providerId: 422 ValidationErrorDto");
+record.errors.push("create without providerId: 422 ValidationErrorDto");
 
-console.log(JSON.stringify({ sdk: "@novu/node", exercised, errors }));
+record.report();
