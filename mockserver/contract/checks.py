@@ -48,6 +48,15 @@ def request_problems(
             value = headers.get(parameter.name)
         elif location == "query":
             value = query.get(parameter.name)
+            if value is not None and parameter.validator.schema.get("type") == "array":
+                # `?tags=a&tags=b` (form style, exploded): every value, as the list it is.
+                problems.extend(
+                    RequestProblem(location, parameter.name, failure)
+                    for failure in _failures(
+                        parameter.validator, _query_list(query, parameter.name), plain
+                    )
+                )
+                continue
         else:
             continue  # cookies are not read
         if value is None:
@@ -71,6 +80,11 @@ def _failures(validator: SchemaValidator, instance: Any, plain: bool) -> list[Fa
     if plain:
         return validator.detailed_failures(instance)
     return validator.failures(instance) if not validator.is_valid(instance) else []
+
+
+def _query_list(query: Mapping[str, str], name: str) -> list[str]:
+    getlist = getattr(query, "getlist", None)
+    return list(getlist(name)) if getlist is not None else [query[name]]
 
 
 def _coerce(raw: str, validator: SchemaValidator) -> Any:

@@ -60,7 +60,11 @@ def handle_operation(**variables: str) -> Response:
     operation = server.operations[request.url_rule.endpoint]
     path_params = {operation.path_aliases[name]: value for name, value in variables.items()}
     answer = handle(server, operation, Incoming(request.environ), path_params)
-    return Response(answer.body, status=answer.status, headers=answer.headers)
+    response = Response(answer.body, status=answer.status, headers=answer.headers)
+    if "Content-Type" not in answer.headers:
+        # A 204 has no body and no type; Werkzeug would add its default text/html.
+        del response.headers["Content-Type"]
+    return response
 
 
 def _http_error(exc: HTTPException) -> Response:

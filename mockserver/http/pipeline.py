@@ -171,7 +171,10 @@ class _Exchange:
         with server.store.lock:
             query = incoming.args if operation.takes_query else {}
             reply = handler(Exchange(caller=caller, path=path_params, body=body, query=query))
-        self.status, self.payload = reply.status, enveloped(reply.payload)
+        # 204 is Novu's answer with no body at all (a controller returning nothing under
+        # @HttpCode(204)): no envelope, no Content-Type.
+        self.status = reply.status
+        self.payload = None if reply.status == 204 else enveloped(reply.payload)
         self._remember()
 
     def fail(self, status: int, payload: Any) -> None:
@@ -206,7 +209,9 @@ class _Exchange:
         )
         if checking:
             status, payload = self._check_response(status, payload, headers)
-        encoded = encode_json(payload)
+        if status == 204:
+            del headers["Content-Type"]
+        encoded = b"" if status == 204 else encode_json(payload)
         self._journal(status, encoded, headers, shared_payload(payload))
         return Answer(status, encoded, headers)
 

@@ -41,6 +41,13 @@ class Exchange:
     # The query parameters, for an operation that declares any (first value of each).
     query: Mapping[str, str] = field(default_factory=dict)
 
+    def query_list(self, name: str) -> list[str]:
+        """Every value of a repeated query parameter (`?tags=a&tags=b`), in order."""
+        getlist = getattr(self.query, "getlist", None)
+        if getlist is not None:
+            return list(getlist(name))
+        return [self.query[name]] if name in self.query else []
+
 
 @dataclass(frozen=True)
 class Reply:

@@ -17,6 +17,7 @@ from mockserver.resources.base import Resource
 RESOURCES: list[str] = [
     "mockserver.resources.integrations.resource",
     "mockserver.resources.subscribers.resource",
+    "mockserver.resources.workflows.resource",
 ]
 
 

@@ -1,0 +1,141 @@
+"""What one resource offers another, without either importing the other.
+
+A trigger needs the environment's workflows, subscribers, topics and integrations; a deleted
+subscriber leaves its topics. Each resource that offers something implements one of these
+protocols and the one that needs it asks the host for the resource by name (`port`), so the
+registry stays the only place that names a resource (tests/test_architecture.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol, TypeVar, runtime_checkable
+
+from mockserver.state.store import Environment
+
+PortT = TypeVar("PortT")
+
+
+class ResourceFinder(Protocol):
+    def resource(self, name: str) -> object: ...
+
+
+def port(host: ResourceFinder, name: str, kind: type[PortT]) -> PortT | None:
+    """The resource registered as `name` as the protocol `kind`, or None when the server runs
+    without it (a registry of one's own) or it does not offer `kind`."""
+    try:
+        found = host.resource(name)
+    except KeyError:
+        return None
+    return found if isinstance(found, kind) else None
+
+
+class SubscriberView(Protocol):
+    """What others read of a subscriber."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def subscriber_id(self) -> str: ...
+    @property
+    def profile(self) -> dict[str, Any]: ...
+    @property
+    def channels(self) -> list[dict[str, Any]]: ...
+    def to_wire(self) -> dict[str, Any]: ...
+
+
+@runtime_checkable
+class SubscriberDirectory(Protocol):
+    def find_subscriber(self, environment: Environment, subscriber_id: str) -> Any: ...
+
+    def upsert_recipient(
+        self, environment: Environment, subscriber_id: str, fields: Mapping[str, Any]
+    ) -> Any:
+        """The subscriber with that id, made if missing, with the given profile fields set (as
+        Novu's worker does for a trigger's recipient)."""
+        ...
+
+    def live_subscribers(self, environment: Environment) -> Iterable[Any]: ...
+
+
+class WorkflowStepView(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def step_id(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def control_values(self) -> dict[str, Any]: ...
+
+
+class WorkflowView(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def workflow_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def active(self) -> bool: ...
+    @property
+    def validate_payload(self) -> bool: ...
+    @property
+    def payload_schema(self) -> dict[str, Any] | None: ...
+    @property
+    def steps(self) -> list[Any]: ...
+    @property
+    def tags(self) -> list[str]: ...
+    @property
+    def critical(self) -> bool: ...
+
+
+@runtime_checkable
+class WorkflowCatalogue(Protocol):
+    def find_workflow(self, environment: Environment, identifier: str) -> Any:
+        """The workflow whose trigger identifier is `identifier`, or None."""
+        ...
+
+    def workflow_triggered(self, environment: Environment, workflow: Any) -> None:
+        """Record that a trigger ran the workflow (its `lastTriggeredAt`)."""
+        ...
+
+
+class IntegrationView(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def identifier(self) -> str: ...
+    @property
+    def provider_id(self) -> str: ...
+    @property
+    def channel(self) -> str: ...
+
+
+@runtime_checkable
+class IntegrationSelector(Protocol):
+    def select_integration(
+        self, environment: Environment, channel: str, identifier: str | None = None
+    ) -> Any:
+        """The integration Novu's worker would send a `channel` step through (None: none is
+        active), or the active one with `identifier` when the trigger names one."""
+        ...
+
+    def active_provider(self, environment: Environment, provider_id: str) -> Any:
+        """The newest active integration of `provider_id` (subscriber credentials need one)."""
+        ...
+
+
+@runtime_checkable
+class TopicMembership(Protocol):
+    def topic_members(self, environment: Environment, keys: list[str]) -> list[str] | str:
+        """The subscriberIds subscribed to any of the topics, in subscription order; or, when
+        a key names no topic, the message Novu's worker fails with."""
+        ...
+
+
+@runtime_checkable
+class SubscriberListener(Protocol):
+    def subscriber_removed(self, environment: Environment, subscriber_internal_id: str) -> None:
+        """A subscriber was deleted: drop what belonged to it (subscriptions, messages)."""
+        ...

@@ -1,0 +1,285 @@
+"""Novu's rules for workflows (v2), per environment.
+
+From novuhq/novu `apps/api/src/app/workflows-v2`: the upsert use case
+(`usecases/upsert-workflow/upsert-workflow.usecase.ts`: a taken `workflowId` is
+`WorkflowAlreadyExistException`, 400 "Workflow with the same name already exists";
+`active` defaults to true), the step ids (`stepId = slugify(name)`, made unique; duplicate
+explicit ones refused), `WorkflowNotFoundException` (404 "Workflow cannot be found") and
+the search (`limit` 50, `offset`, newest first by `createdAt`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import SchemaError
+
+from mockserver.novu.auth import Caller
+from mockserver.novu.errors import BadRequest, FieldProblem, NovuError, ValidationFailed
+from mockserver.resources.workflows.models import STEP_TYPES, Step, Workflow
+from mockserver.resources.workflows.state import workflows_of
+from mockserver.state.clock import Clock
+from mockserver.state.ids import slugify
+from mockserver.state.store import Environment, Store
+
+DEFAULT_PAGE = 50
+# @novu/shared SLUG_IDENTIFIER_REGEX: letters and digits, `-`, `_` or `.` between them.
+SLUG_IDENTIFIER = re.compile(r"^[a-zA-Z0-9]+(?:[-_.][a-zA-Z0-9]+)*$")
+_ORDER_FIELDS = {"createdAt", "updatedAt", "name", "lastTriggeredAt"}
+
+
+def not_found(key: str) -> NovuError:
+    return NovuError(404, "Workflow cannot be found", fields={"workflowId": key})
+
+
+class WorkflowsBackend:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    def create(self, caller: Caller, body: dict[str, Any]) -> Workflow:
+        environment = caller.environment
+        identifier = _identifier(body.get("workflowId"))
+        with self.store.lock:
+            state = workflows_of(environment)
+            if identifier in state.by_identifier:
+                raise NovuError(
+                    400,
+                    "Workflow with the same name already exists",
+                    fields={"workflowName": body.get("name"), "environmentId": environment.id},
+                )
+            now = self.clock.now()
+            workflow = Workflow(
+                id=environment.ids.object_id(now),
+                environment_id=environment.id,
+                workflow_id=identifier,
+                name=str(body.get("name") or identifier),
+                steps=self._steps(environment, body.get("steps"), []),
+                created_at=now,
+                updated_at=now,
+            )
+            _apply_fields(workflow, body, active_default=True)
+            state.add(workflow)
+            self.store.changed(workflow)
+            return workflow
+
+    def get(self, caller: Caller, key: str) -> Workflow:
+        found = workflows_of(caller.environment).find(key)
+        if found is None:
+            raise not_found(key)
+        return found
+
+    def update(self, caller: Caller, key: str, body: dict[str, Any]) -> Workflow:
+        """PUT: the whole workflow again. Steps with an `_id` keep it; others are new; steps
+        left out are gone. `active` is true again unless the body says otherwise."""
+        with self.store.lock:
+            workflow = self.get(caller, key)
+            steps = self._steps(caller.environment, body.get("steps"), workflow.steps)
+            if "name" in body:
+                workflow.name = str(body["name"])
+            workflow.steps = steps
+            _apply_fields(workflow, body, active_default=True)
+            self.store.update(workflow, updated_at=self.clock.now())
+            return workflow
+
+    def patch(self, caller: Caller, key: str, body: dict[str, Any]) -> Workflow:
+        with self.store.lock:
+            workflow = self.get(caller, key)
+            if "name" in body:
+                workflow.name = str(body["name"])
+            _apply_fields(workflow, body, active_default=None)
+            self.store.update(workflow, updated_at=self.clock.now())
+            return workflow
+
+    def remove(self, caller: Caller, key: str) -> None:
+        with self.store.lock:
+            workflow = self.get(caller, key)
+            workflows_of(caller.environment).remove(workflow)
+            self.store.changed(workflow)
+
+    def search(
+        self,
+        caller: Caller,
+        query: Mapping[str, str],
+        *,
+        tags: list[str],
+        statuses: list[str],
+    ) -> tuple[list[Workflow], int]:
+        limit = int(float(query.get("limit") or DEFAULT_PAGE))
+        offset = int(float(query.get("offset") or 0))
+        if limit < 1 or limit > 100 or offset < 0:
+            raise BadRequest("limit must be between 1 and 100, offset not negative")
+        order_by = query.get("orderBy") or "createdAt"
+        order_by = order_by if order_by in _ORDER_FIELDS else "createdAt"
+        descending = (query.get("orderDirection") or "DESC").upper() == "DESC"
+        text = (query.get("query") or "").lower()
+        wanted_tags = {tag for tag in tags if tag}
+        wanted_statuses = {status for status in statuses if status}
+        matches = [
+            w
+            for w in workflows_of(caller.environment).by_id.values()
+            if (not text or text in w.name.lower() or text in w.workflow_id.lower())
+            and (not wanted_tags or wanted_tags & set(w.tags))
+            and (not wanted_statuses or w.status in wanted_statuses)
+        ]
+
+        def sort_key(workflow: Workflow) -> tuple[str, str]:
+            if order_by == "name":
+                return (workflow.name, workflow.id)
+            moment = {
+                "createdAt": workflow.created_at,
+                "updatedAt": workflow.updated_at,
+                "lastTriggeredAt": workflow.last_triggered_at,
+            }[order_by]
+            return (moment.isoformat() if moment else "", workflow.id)
+
+        matches.sort(key=sort_key, reverse=descending)
+        return matches[offset : offset + limit], len(matches)
+
+    def triggered(self, workflow: Workflow) -> None:
+        self.store.update(workflow, last_triggered_at=self.clock.now())
+
+    # ---- steps --------------------------------------------------------------------------
+
+    def _steps(self, environment: Environment, raw: Any, kept: list[Step]) -> list[Step]:
+        items = raw if isinstance(raw, list) else []
+        given = [item["stepId"] for item in items if isinstance(item, dict) and item.get("stepId")]
+        repeated = sorted({s for s in given if given.count(s) > 1})
+        if repeated:
+            raise BadRequest(f"Duplicate stepIds are not allowed: {', '.join(repeated)}")
+        previous = {step.id: step for step in kept}
+        steps: list[Step] = []
+        taken: set[str] = set(given)
+        problems: list[FieldProblem] = []
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            step_type = item.get("type")
+            if step_type not in STEP_TYPES:
+                problems.append(
+                    FieldProblem(
+                        f"steps.{index}.type",
+                        f"type must be one of the following values: {', '.join(STEP_TYPES)}",
+                        step_type,
+                        True,
+                    )
+                )
+                continue
+            name = str(item.get("name") or step_type)
+            existing = previous.get(str(item.get("_id") or ""))
+            step_id = item.get("stepId") or (existing.step_id if existing else None)
+            if not step_id:
+                step_id = slugify(name) or step_type
+                while step_id in taken:
+                    step_id = f"{slugify(name) or step_type}-{environment.ids.short_id()}"
+            taken.add(step_id)
+            values = item.get("controlValues")
+            values = dict(values) if isinstance(values, dict) else {}
+            steps.append(
+                Step(
+                    id=existing.id if existing else environment.ids.object_id(self.clock.now()),
+                    step_id=step_id,
+                    name=name,
+                    type=step_type,
+                    control_values=_with_defaults(step_type, values),
+                    issues=_issues(step_type, values),
+                )
+            )
+        if problems:
+            raise ValidationFailed(problems)
+        return steps
+
+
+def _identifier(raw: Any) -> str:
+    if not isinstance(raw, str) or not SLUG_IDENTIFIER.match(raw):
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "workflowId",
+                    "workflowId must be a valid slug format (letters, numbers, hyphens, dot "
+                    "and underscores only)",
+                    raw,
+                    True,
+                )
+            ]
+        )
+    return raw
+
+
+def _apply_fields(workflow: Workflow, body: dict[str, Any], *, active_default: bool | None) -> None:
+    if "active" in body or active_default is not None:
+        workflow.active = bool(body.get("active", active_default))
+    if "description" in body:
+        workflow.description = str(body["description"] or "")
+    if isinstance(body.get("tags"), list):
+        workflow.tags = [str(tag) for tag in body["tags"]]
+    if "validatePayload" in body:
+        workflow.validate_payload = bool(body["validatePayload"])
+    if "payloadSchema" in body:
+        workflow.payload_schema = payload_schema_of(body["payloadSchema"])
+    if "isTranslationEnabled" in body:
+        workflow.is_translation_enabled = bool(body["isTranslationEnabled"])
+    if isinstance(body.get("severity"), str):
+        workflow.severity = body["severity"]
+    preferences = body.get("preferences")
+    if isinstance(preferences, dict) and isinstance(preferences.get("user"), dict):
+        workflow.user_preferences = preferences["user"]
+
+
+def payload_schema_of(raw: Any) -> dict[str, Any] | None:
+    """A JSON Schema a trigger's payload will be checked against: refused now (Novu's DTO
+    rule) rather than failing every trigger later."""
+    if not isinstance(raw, dict):
+        return None
+    try:
+        Draft7Validator.check_schema(raw)
+    except SchemaError as broken:
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "payloadSchema",
+                    f"payloadSchema must be a valid JSON schema: {broken.message}",
+                    None,
+                    True,
+                )
+            ]
+        ) from broken
+    return dict(raw)
+
+
+def _with_defaults(step_type: str, values: dict[str, Any]) -> dict[str, Any]:
+    """An email step always has a subject and a body in its answer (EmailControlDto requires
+    both; Novu stores its schema defaults, empty, and reports the issue)."""
+    if step_type == "email":
+        return {"subject": "", "body": "", **values}
+    return values
+
+
+def _issues(step_type: str, values: dict[str, Any]) -> dict[str, Any]:
+    """What a channel step lacks to be sent: Novu's step `issues.controls`."""
+    missing: list[str] = []
+    if step_type == "email" and not values.get("subject"):
+        missing.append("subject")
+    if step_type in ("sms", "chat", "push") and not values.get("body"):
+        missing.append("body")
+    if step_type == "in_app" and not (values.get("body") or values.get("subject")):
+        missing.append("body")
+    return (
+        {
+            "controls": {
+                name: [
+                    {
+                        "issueType": "MISSING_VALUE",
+                        "variableName": name,
+                        "message": f"{name.capitalize()} is required",
+                    }
+                ]
+                for name in missing
+            }
+        }
+        if missing
+        else {}
+    )

@@ -1,0 +1,160 @@
+"""Workflows as a resource of the registry: Novu's v2 workflow operations, their state in each
+environment, seeding, state document and datasets; what a trigger reads of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ClassVar
+
+from mockserver.novu.auth import Caller
+from mockserver.novu.errors import NovuError, ValidationFailed
+from mockserver.resources.base import Host, Resource, Table
+from mockserver.resources.workflows.backend import WorkflowsBackend
+from mockserver.resources.workflows.models import Workflow
+from mockserver.resources.workflows.routes import HANDLERS
+from mockserver.resources.workflows.seeding import populate_environment
+from mockserver.resources.workflows.snapshot import (
+    EXPORT_PROPERTIES,
+)
+from mockserver.resources.workflows.snapshot import (
+    export_environment as export_workflows,
+)
+from mockserver.resources.workflows.snapshot import (
+    import_environment as import_workflows,
+)
+from mockserver.resources.workflows.state import workflows_of
+from mockserver.state.clock import Clock
+from mockserver.state.dataset import DatasetError
+from mockserver.state.store import Environment, Organization
+
+GET = "WorkflowController_getWorkflow"
+CREATE = "WorkflowController_create"
+
+
+class WorkflowsResource(Resource):
+    name = "workflows"
+    title = "Workflows"
+    handlers = HANDLERS
+    path_prefixes = ("/v2/workflows", "/v2/workflows/{workflowId}")
+    export_properties = EXPORT_PROPERTIES
+    dataset_properties: ClassVar[dict[str, Any]] = {
+        "workflows": {"type": "array", "items": {"type": "object"}}
+    }
+    cleanup: ClassVar[dict[str, str]] = {CREATE: "/v2/workflows/{_id}"}
+
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
+        self.backend = WorkflowsBackend(host.store, host.clock)
+
+    def handler_target(self) -> WorkflowsBackend:
+        return self.backend
+
+    # ---- what a trigger reads (ports.WorkflowCatalogue) ----------------------------------
+
+    def find_workflow(self, environment: Environment, identifier: str) -> Workflow | None:
+        return workflows_of(environment).by_identifier.get(identifier)
+
+    def workflow_triggered(self, environment: Environment, workflow: Workflow) -> None:
+        self.backend.triggered(workflow)
+
+    # ---- seeding ------------------------------------------------------------------------
+
+    def seed_environment(
+        self,
+        organization: Organization,
+        environment: Environment,
+        *,
+        seed: int,
+        label: str,
+        clock: Clock,
+    ) -> None:
+        backend = WorkflowsBackend(self.host.store, clock)
+        populate_environment(backend, organization, environment, seed=seed, label=label)
+
+    # ---- the state document -------------------------------------------------------------
+
+    def export(self, environment: Environment) -> dict[str, Any]:
+        return export_workflows(environment)
+
+    def import_environment(
+        self,
+        raw: dict[str, Any],
+        environment: Environment,
+        where: str,
+        problems: list[str],
+        moment: Callable[[dict[str, Any], str, str], datetime | None],
+    ) -> None:
+        problems.extend(import_workflows(raw, environment, where, moment))
+
+    def identities(self, raw: dict[str, Any]) -> list[tuple[str, str]]:
+        return [("workflow _id", item["_id"]) for item in raw.get("workflows", [])] + [
+            ("step _id", step["_id"])
+            for item in raw.get("workflows", [])
+            for step in item.get("steps", [])
+        ]
+
+    def import_problems(self, organizations: list[Organization]) -> list[str]:
+        return [
+            f"workflow {workflow.id}: {problem}"
+            for organization in organizations
+            for environment in organization.environments.values()
+            for workflow in workflows_of(environment).by_id.values()
+            for problem in self.answer_violations(GET, 200, workflow.to_wire())
+        ]
+
+    # ---- datasets -----------------------------------------------------------------------
+
+    def dataset_problems(self, raw: dict[str, Any], where: str) -> list[str]:
+        entries = raw.get("workflows") or []
+        return self.body_problems(CREATE, entries, f"{where}.workflows", "workflow")
+
+    def apply_dataset(
+        self,
+        organization: Organization,
+        environment: Environment,
+        raw: dict[str, Any],
+        *,
+        label: str,
+        clock: Clock,
+        where: str,
+    ) -> None:
+        """Each entry is a create request, made as `POST /v2/workflows` makes it."""
+        backend = WorkflowsBackend(self.host.store, clock)
+        caller = Caller("Bearer", organization, environment)
+        for index, body in enumerate(raw.get("workflows") or []):
+            try:
+                backend.create(caller, dict(body))
+            except ValidationFailed as refused:
+                worded = "; ".join(problem.message for problem in refused.problems)
+                raise DatasetError(f"{where}, workflow {index}: {worded}") from refused
+            except NovuError as exc:
+                raise DatasetError(f"{where}, workflow {index}: {exc.message}") from exc
+
+    # ---- for people ---------------------------------------------------------------------
+
+    def summary(self, environment: Environment) -> dict[str, int]:
+        return {"workflows": len(workflows_of(environment).by_id)}
+
+    def tables(self, environment: Environment) -> list[Table]:
+        rows = [
+            (
+                w.workflow_id,
+                w.name,
+                w.status,
+                ", ".join(step.type for step in w.steps),
+            )
+            for w in workflows_of(environment).by_id.values()
+        ]
+        return [Table(self.title, ("Workflow", "Name", "Status", "Steps"), rows)]
+
+
+def _create_workflow(resource: WorkflowsResource, caller: Caller, **fields: Any) -> Any:
+    """Create a workflow in the test's environment directly, without HTTP."""
+    return resource.backend.create(caller, fields).to_wire()
+
+
+WorkflowsResource.helpers = {"create_workflow": _create_workflow}
+
+# What the registry reads (resources/registry.py).
+RESOURCE = WorkflowsResource

@@ -1,0 +1,161 @@
+"""Workflows (v2) as Novu answers them: NOVU_EVENTS_SUBSCRIBERS.md §5, from novuhq/novu's
+workflows-v2 controller and upsert use case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.conftest import Api, Keys
+
+ORDER_SHIPPED: dict[str, Any] = {
+    "name": "Order shipped",
+    "workflowId": "order-shipped",
+    "tags": ["orders"],
+    "steps": [
+        {
+            "name": "Email",
+            "type": "email",
+            "controlValues": {
+                "subject": "Shipped {{ payload.orderId }}",
+                "body": "<p>On its way</p>",
+            },
+        },
+        {"name": "In-app", "type": "in_app", "controlValues": {"body": "Order shipped"}},
+    ],
+}
+
+
+def create(api: Api, body: dict[str, Any]) -> dict[str, Any]:
+    status, answer = api.call("POST", "/v2/workflows", body)
+    assert status == 201, answer
+    made: dict[str, Any] = answer["data"]
+    return made
+
+
+def test_create_stores_the_workflow_with_its_steps_and_identity(api: Api) -> None:
+    made = create(api, ORDER_SHIPPED)
+    assert made["workflowId"] == "order-shipped" and made["active"] is True
+    assert made["status"] == "ACTIVE" and made["origin"] == "novu-cloud"
+    assert made["slug"].startswith("order-shipped_wf_")
+    email, in_app = made["steps"]
+    assert (email["stepId"], email["type"]) == ("email", "email")
+    assert email["controls"]["values"]["subject"] == "Shipped {{ payload.orderId }}"
+    assert in_app["stepId"] == "in-app" and in_app["workflowDatabaseId"] == made["_id"]
+    # Readable by identifier, _id and slug alike (Novu's ParseSlugIdPipe).
+    for key in ("order-shipped", made["_id"], made["slug"]):
+        status, body = api.call("GET", f"/v2/workflows/{key}")
+        assert status == 200 and body["data"]["_id"] == made["_id"]
+
+
+def test_a_taken_identifier_is_refused_with_novus_400(api: Api) -> None:
+    create(api, ORDER_SHIPPED)
+    status, body = api.call("POST", "/v2/workflows", {**ORDER_SHIPPED, "name": "Again"})
+    assert status == 400
+    assert body["message"] == "Workflow with the same name already exists"
+    assert body["workflowName"] == "Again"
+
+
+def test_step_ids_are_made_unique_and_explicit_duplicates_refused(api: Api) -> None:
+    two = [{"name": "Email", "type": "email", "controlValues": {"subject": "s"}}] * 2
+    made = create(api, {"name": "Twice", "workflowId": "twice", "steps": two})
+    first, second = (step["stepId"] for step in made["steps"])
+    assert first == "email" and second.startswith("email-") and second != first
+    duplicated = [{**step, "stepId": "same"} for step in two]
+    status, body = api.call(
+        "POST", "/v2/workflows", {"name": "Dup", "workflowId": "dup", "steps": duplicated}
+    )
+    assert status == 400 and body["message"] == "Duplicate stepIds are not allowed: same"
+    assert api.call("GET", "/v2/workflows/dup")[0] == 404
+
+
+def test_a_step_missing_its_content_makes_the_workflow_error(api: Api) -> None:
+    made = create(
+        api, {"name": "Bare", "workflowId": "bare", "steps": [{"name": "SMS", "type": "sms"}]}
+    )
+    assert made["status"] == "ERROR"
+    assert made["steps"][0]["issues"]["controls"]["body"][0]["issueType"] == "MISSING_VALUE"
+
+
+def test_patch_toggles_active_and_put_replaces_the_steps(api: Api) -> None:
+    made = create(api, ORDER_SHIPPED)
+    status, body = api.call("PATCH", "/v2/workflows/order-shipped", {"active": False})
+    assert status == 200 and body["data"]["status"] == "INACTIVE"
+    kept = made["steps"][0]
+    replacement = {
+        "name": "Order shipped v2",
+        "origin": "novu-cloud",
+        "preferences": {},
+        "steps": [
+            {
+                "_id": kept["_id"],
+                "name": "Email",
+                "type": "email",
+                "controlValues": {"subject": "x"},
+            },
+            {"name": "SMS", "type": "sms", "controlValues": {"body": "Shipped"}},
+        ],
+    }
+    status, body = api.call("PUT", "/v2/workflows/order-shipped", replacement)
+    assert status == 200
+    updated = body["data"]
+    assert updated["name"] == "Order shipped v2" and updated["active"] is True
+    assert [s["type"] for s in updated["steps"]] == ["email", "sms"]
+    assert updated["steps"][0]["_id"] == kept["_id"]  # kept by its _id
+    assert updated["steps"][0]["stepId"] == "email"
+
+
+def test_delete_answers_204_with_no_body_and_then_404(client: FlaskClient, keys: Keys) -> None:
+    api = Api(client, f"ApiKey {keys.development}")
+    create(api, ORDER_SHIPPED)
+    response = client.delete(
+        "/v2/workflows/order-shipped", headers={"Authorization": f"ApiKey {keys.development}"}
+    )
+    assert response.status_code == 204 and response.data == b""
+    assert "Content-Type" not in response.headers
+    status, body = api.call("GET", "/v2/workflows/order-shipped")
+    assert status == 404
+    assert body["message"] == "Workflow cannot be found"
+    assert body["workflowId"] == "order-shipped"
+
+
+def test_list_pages_filters_and_counts(api: Api) -> None:
+    for index in range(3):
+        create(api, {**ORDER_SHIPPED, "name": f"Flow {index}", "workflowId": f"flow-{index}"})
+    status, body = api.call("GET", "/v2/workflows?limit=2&offset=0&orderDirection=ASC")
+    assert status == 200
+    page = body["data"]
+    assert page["totalCount"] == 4  # the seeded welcome and three more
+    assert [w["workflowId"] for w in page["workflows"]] == ["welcome", "flow-0"]
+    item = page["workflows"][1]
+    assert item["stepTypeOverviews"] == ["email", "in_app"]
+    status, body = api.call("GET", "/v2/workflows?query=FLOW%202")
+    assert [w["workflowId"] for w in body["data"]["workflows"]] == ["flow-2"]
+    status, body = api.call("GET", "/v2/workflows?tags=orders&tags=none")
+    assert body["data"]["totalCount"] == 3
+    status, body = api.call("GET", "/v2/workflows?status=INACTIVE")
+    assert body["data"]["totalCount"] == 0
+
+
+def test_workflows_belong_to_their_environment(api: Api, client: FlaskClient, keys: Keys) -> None:
+    create(api, ORDER_SHIPPED)
+    production = Api(client, f"ApiKey {keys.production}")
+    assert production.call("GET", "/v2/workflows/order-shipped")[0] == 404
+
+
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({**ORDER_SHIPPED, "workflowId": "has spaces"}, "workflowId"),
+        ({**ORDER_SHIPPED, "payloadSchema": {"type": 12}}, "payloadSchema"),
+    ],
+)
+def test_bad_workflows_get_a_422_and_nothing_is_made(
+    api: Api, body: dict[str, Any], field: str
+) -> None:
+    status, answer = api.call("POST", "/v2/workflows", body)
+    assert status == 422, answer
+    assert field in answer["errors"]
+    assert api.call("GET", "/v2/workflows")[1]["data"]["totalCount"] == 1
