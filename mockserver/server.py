@@ -74,6 +74,11 @@ class MockServer:
             for resource in self.resources
             for name, handler in resource.bound_handlers().items()
         }
+        # The larger body limits some paths have, longest prefix first.
+        self.body_limits: list[tuple[str, int]] = sorted(
+            {p: n for r in self.resources for p, n in r.body_limits.items()}.items(),
+            key=lambda item: -len(item[0]),
+        )
         # Body keys whose values a 422 never repeats (every resource's secrets).
         self.secret_keys = secret_body_keys()
         self.idempotency = IdempotencyStore(self.clock, max_entries=settings.idempotency_capacity)
@@ -88,6 +93,13 @@ class MockServer:
         if settings.fixtures_path is not None:
             self.dataset = load_dataset(settings.fixtures_path, self.resources)
         self.reset()
+
+    def body_limit(self, path: str) -> int:
+        """The most bytes a request body to `path` may have."""
+        for prefix, limit in self.body_limits:
+            if path.startswith(prefix):
+                return limit
+        return self.settings.max_body_bytes
 
     def resource(self, name: str) -> Resource:
         """The resource registered under `name` (KeyError if there is none)."""

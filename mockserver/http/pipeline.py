@@ -131,7 +131,7 @@ class _Exchange:
 
     def run(self, path_params: dict[str, str]) -> None:
         server, operation, incoming = self.server, self.operation, self.incoming
-        self.body = body = read_json_body(incoming, server.settings.max_body_bytes)
+        self.body = body = read_json_body(incoming, server.body_limit(incoming.path))
         caller = authenticate(
             server.store,
             incoming.header("Authorization"),

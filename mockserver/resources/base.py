@@ -82,6 +82,9 @@ class Host(Protocol):
     contract: Contract
     operations: dict[str, Operation]
     seed: int
+    resources: list[Resource]
+
+    def resource(self, name: str) -> Resource: ...
 
 
 class Resource(ABC):
@@ -106,8 +109,15 @@ class Resource(ABC):
     # operationId of a create -> the path that deletes what it made (each `{field}` is that
     # field of the created object, `{_id}` its id), for `mockserver verify --cleanup`.
     cleanup: ClassVar[Mapping[str, str]] = {}
+    # Larger body limits Novu sets for some of its paths (apps/api/src/bootstrap.ts raises
+    # body-parser's 100 kB to 20 MB for /v1/events and a few others): path prefix -> bytes.
+    body_limits: ClassVar[Mapping[str, int]] = {}
     # Helpers of the pytest plugin's handle (`novu_mock.<name>(...)`): fn(resource, caller, ...).
     helpers: ClassVar[Mapping[str, Callable[..., Any]]] = {}
+    # Read-only views of what an environment holds, for tests and people:
+    # fn(resource, environment, filters) -> entries. `GET /__mock/<name>` lists them across
+    # environments (or one: `?environmentId=`), `novu_mock.<name>` for the test's own.
+    views: ClassVar[Mapping[str, Callable[..., list[dict[str, Any]]]]] = {}
 
     def __init__(self, host: Host) -> None:
         self.host = host

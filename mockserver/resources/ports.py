@@ -2,32 +2,30 @@
 
 A trigger needs the environment's workflows, subscribers, topics and integrations; a deleted
 subscriber leaves its topics. Each resource that offers something implements one of these
-protocols and the one that needs it asks the host for the resource by name (`port`), so the
-registry stays the only place that names a resource (tests/test_architecture.py).
+protocols and the one that needs it asks for it by what it offers (the functions at the end),
+so the registry stays the only place that names a resource's module
+(tests/test_architecture.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from mockserver.state.store import Environment
-
-PortT = TypeVar("PortT")
 
 
 class ResourceFinder(Protocol):
     def resource(self, name: str) -> object: ...
 
 
-def port(host: ResourceFinder, name: str, kind: type[PortT]) -> PortT | None:
-    """The resource registered as `name` as the protocol `kind`, or None when the server runs
-    without it (a registry of one's own) or it does not offer `kind`."""
+def _registered(host: ResourceFinder, name: str) -> object | None:
+    """The resource registered as `name`, or None when the server runs without it (a
+    registry of one's own)."""
     try:
-        found = host.resource(name)
+        return host.resource(name)
     except KeyError:
         return None
-    return found if isinstance(found, kind) else None
 
 
 class SubscriberView(Protocol):
@@ -139,3 +137,26 @@ class SubscriberListener(Protocol):
     def subscriber_removed(self, environment: Environment, subscriber_internal_id: str) -> None:
         """A subscriber was deleted: drop what belonged to it (subscriptions, messages)."""
         ...
+
+
+# ---- finding what is offered ---------------------------------------------------------------
+
+
+def subscriber_directory(host: ResourceFinder) -> SubscriberDirectory | None:
+    found = _registered(host, "subscribers")
+    return found if isinstance(found, SubscriberDirectory) else None
+
+
+def workflow_catalogue(host: ResourceFinder) -> WorkflowCatalogue | None:
+    found = _registered(host, "workflows")
+    return found if isinstance(found, WorkflowCatalogue) else None
+
+
+def integration_selector(host: ResourceFinder) -> IntegrationSelector | None:
+    found = _registered(host, "integrations")
+    return found if isinstance(found, IntegrationSelector) else None
+
+
+def topic_membership(host: ResourceFinder) -> TopicMembership | None:
+    found = _registered(host, "topics")
+    return found if isinstance(found, TopicMembership) else None

@@ -17,7 +17,9 @@ from mockserver.resources.base import Resource
 RESOURCES: list[str] = [
     "mockserver.resources.integrations.resource",
     "mockserver.resources.subscribers.resource",
+    "mockserver.resources.topics.resource",
     "mockserver.resources.workflows.resource",
+    "mockserver.resources.events.resource",
 ]
 
 

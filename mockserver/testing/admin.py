@@ -310,3 +310,26 @@ def remove_fault(fault_id: str) -> Response:
     if not current_server().faults.remove(fault_id):
         raise AdminError(404, f"no fault with id {fault_id} (it may have run out)")
     return _json({"removed": fault_id})
+
+
+@admin.get("/<view>")
+def read_view(view: str) -> Response:
+    """A resource's view (Resource.views), e.g. `GET /__mock/outbox?channel=email`: entries
+    of every environment, oldest first, or of one (`environmentId=`); the other query
+    parameters filter."""
+    server = current_server()
+    offered = [(r, r.views[view]) for r in server.resources if view in r.views]
+    if not offered:
+        raise AdminError(404, f"no admin route or view named {view!r}")
+    resource, read = offered[0]
+    filters = {k: v for k, v in request.args.items() if k not in ("environmentId", "token")}
+    wanted = request.args.get("environmentId")
+    with server.store.lock:
+        environments = [
+            environment
+            for organization in server.store.organizations.values()
+            for environment in organization.environments.values()
+            if wanted is None or environment.id == wanted
+        ]
+        entries = [entry for e in environments for entry in read(resource, e, filters)]
+    return _json({"data": entries, "totalCount": len(entries)})

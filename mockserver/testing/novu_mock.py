@@ -312,12 +312,18 @@ class NovuMock:
     # ---- state helpers -----------------------------------------------------------------
 
     def __getattr__(self, name: str) -> Any:
-        """A resource's helper (Resource.helpers), run in the test's environment as a dashboard
+        """A resource's view of the test's environment (Resource.views): `novu_mock.outbox`;
+        or its helper (Resource.helpers), run in the test's environment as a dashboard
         caller, holding the store lock: `novu_mock.create_integration(providerId=...)`,
         `novu_mock.integrations()`."""
         if name.startswith("_"):
             raise AttributeError(name)
         server = self.server
+        viewed = [(r, r.views[name]) for r in server.resources if name in r.views]
+        if viewed:
+            resource, view = viewed[0]
+            with server.store.lock:
+                return view(resource, self._session().environment, {})
         offered = [(r, r.helpers[name]) for r in server.resources if name in r.helpers]
         if not offered:
             raise AttributeError(f"novu_mock has no {name!r} (and no resource offers it)")

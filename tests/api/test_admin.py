@@ -344,9 +344,16 @@ def test_the_inspectors_state_shows_tables_and_counts_but_no_key_or_token(client
     body = shown.get_json()
     development = body["organizations"][0]["environments"][0]
     assert development["apiKey"] == "********" + keys.development[-4:]
-    assert development["counts"] == {"integrations": 12, "subscribers": 5, "workflows": 1}
-    integrations, primaries, _subscribers, workflows = development["tables"]
+    assert development["counts"] == {
+        "integrations": 12,
+        "subscribers": 5,
+        "topics": 1,
+        "workflows": 1,
+        "outbox": 0,
+    }
+    integrations, primaries, _subscribers, topics, workflows, outbox = development["tables"]
     assert [row[0] for row in workflows["rows"]] == ["welcome"]
+    assert len(topics["rows"]) == 1 and outbox["title"] == "Outbox"
     assert integrations["title"] == "Integrations" and len(integrations["rows"]) == 12
     email = [row for row in integrations["rows"] if row[0] == "email" and row[3] == "yes"]
     # The highest priority first, as Novu picks them; the channel's primary named apart.

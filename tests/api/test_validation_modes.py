@@ -147,13 +147,13 @@ def test_novus_own_document_routes_the_rest_of_its_api_to_a_501_naming_it():
     app = app_with(ValidationMode.STRICT, spec_path=novu_openapi())
     client = app.test_client()
     auth = {"Authorization": f"ApiKey {development_key(app)}"}
-    response = client.get("/v2/topics/weekly-digest", headers=auth)
+    response = client.get("/v2/layouts", headers=auth)
     assert response.status_code == 501
     assert response.get_json()["message"] == (
-        "mockserver does not implement TopicsController_getTopic (GET /v2/topics/{topicKey})"
+        "mockserver does not implement LayoutsController_list (GET /v2/layouts)"
     )
     (entry,) = app.extensions["mockserver"].journal.entries()
-    assert (entry.status, entry.operation_id) == (501, "TopicsController_getTopic")
+    assert (entry.status, entry.operation_id) == (501, "LayoutsController_list")
     # The integrations it hides from its document are still served, from the bundled spec.
     hidden = client.get("/v1/integrations/webhook/provider/nope/status", headers=auth)
     assert hidden.get_json()["message"] == "Integration for nope was not found"

@@ -243,7 +243,7 @@ def corpus() -> list[Case]:
         ),
         Case("path traversal, raw", "GET", "/v1/integrations/../../etc/passwd", expect=404),
         Case("unicode id", "PUT", "/v1/integrations/%F0%9F%92%A5", js({"name": "x"}), expect=404),
-        Case("unknown route", "GET", "/v1/notifications", expect=404),
+        Case("unknown route", "GET", "/v1/no-such-resource", expect=404),
         Case("unknown method", "PATCH", "/v1/integrations", expect=405),
         Case("TRACE", "TRACE", "/v1/integrations", expect=405),
         Case(

@@ -73,6 +73,33 @@ EXPECTED_OPERATIONS = {
     ("PUT", "/v2/workflows/{workflowId}"): ("WorkflowController_update", "200"),
     ("PATCH", "/v2/workflows/{workflowId}"): ("WorkflowController_patchWorkflow", "200"),
     ("DELETE", "/v2/workflows/{workflowId}"): ("WorkflowController_removeWorkflow", "204"),
+    ("POST", "/v1/events/trigger"): ("EventsController_trigger", "201"),
+    ("POST", "/v1/events/trigger/bulk"): ("EventsController_triggerBulk", "201"),
+    ("POST", "/v1/events/trigger/broadcast"): ("EventsController_broadcastEventToAll", "201"),
+    ("DELETE", "/v1/events/trigger/{transactionId}"): ("EventsController_cancel", "200"),
+    ("GET", "/v1/messages"): ("MessagesController_getMessages", "200"),
+    ("GET", "/v1/notifications"): ("NotificationsController_listNotifications", "200"),
+    ("GET", "/v2/topics"): ("TopicsController_listTopics", "200"),
+    ("POST", "/v2/topics"): ("TopicsController_upsertTopic", "201"),
+    ("GET", "/v2/topics/{topicKey}"): ("TopicsController_getTopic", "200"),
+    ("PATCH", "/v2/topics/{topicKey}"): ("TopicsController_updateTopic", "200"),
+    ("DELETE", "/v2/topics/{topicKey}"): ("TopicsController_deleteTopic", "200"),
+    ("GET", "/v2/topics/{topicKey}/subscriptions"): (
+        "TopicsController_listTopicSubscriptions",
+        "200",
+    ),
+    ("POST", "/v2/topics/{topicKey}/subscriptions"): (
+        "TopicsController_createTopicSubscriptions",
+        "201",
+    ),
+    ("DELETE", "/v2/topics/{topicKey}/subscriptions"): (
+        "TopicsController_deleteTopicSubscriptions",
+        "200",
+    ),
+    ("GET", "/v2/topics/{topicKey}/subscriptions/{identifier}"): (
+        "TopicsController_getTopicSubscription",
+        "200",
+    ),
 }
 ERROR_STATUSES = {
     "400",

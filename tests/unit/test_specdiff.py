@@ -104,10 +104,10 @@ def test_enum_status_parameter_and_required_changes_are_reported():
 
 def test_only_the_served_resources_operations_are_compared():
     other = small()
-    other["paths"]["/v2/topics"] = {"get": {"operationId": "x", "responses": {}}}
+    other["paths"]["/v2/layouts"] = {"get": {"operationId": "x", "responses": {}}}
     assert diff_documents(small(), other, PREFIXES) == []
     # With no prefixes, every path is compared: the extra one is found.
-    assert [d.operation for d in diff_documents(small(), other)] == ["GET /v2/topics"]
+    assert [d.operation for d in diff_documents(small(), other)] == ["GET /v2/layouts"]
 
 
 def test_the_project_spec_differs_from_novus_only_as_recorded():

@@ -77,6 +77,26 @@ class IntegrationsResource(Resource):
             cached_forms=not self.host.settings.reference,
         )
 
+    # ---- what a trigger's delivery reads (ports.IntegrationSelector) ---------------------
+
+    def select_integration(
+        self, environment: Environment, channel: str, identifier: str | None = None
+    ) -> Integration | None:
+        """The integration Novu's worker sends a `channel` step through
+        (libs/application-generic/src/usecases/select-integration): the active one named by
+        `identifier` when the trigger names one; otherwise the newest active one of the
+        channel, which for email and SMS must also be primary."""
+        candidates = [i for i in live(environment) if i.active and i.channel == channel]
+        if identifier is not None:
+            candidates = [i for i in candidates if i.identifier == identifier]
+        elif channel in ("email", "sms"):
+            candidates = [i for i in candidates if i.primary]
+        return max(candidates, key=lambda i: i.created_at, default=None)
+
+    def active_provider(self, environment: Environment, provider_id: str) -> Integration | None:
+        candidates = [i for i in live(environment) if i.active and i.provider_id == provider_id]
+        return max(candidates, key=lambda i: i.created_at, default=None)
+
     def handler_target(self) -> IntegrationsBackend:
         return self.backend
 

@@ -10,27 +10,23 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from mockserver.novu.auth import Caller
 from mockserver.novu.errors import (
-    BadRequest,
     Conflict,
     FieldProblem,
     NotFound,
     NovuError,
     ValidationFailed,
 )
+from mockserver.resources.cursor_pages import Page, cursor_page
 from mockserver.resources.subscribers.models import PROFILE_FIELDS, Subscriber
 from mockserver.resources.subscribers.state import subscribers_of
 from mockserver.state.clock import Clock
 from mockserver.state.store import Environment, Store
 
-DEFAULT_PAGE = 10
-# Novu counts matches up to this many; past it, `totalCountCapped` says so.
-COUNT_CAP = 50_000
 # validator.js's isEmail and isLocale (class-validator's @IsEmail, @IsLocale), in the forms a
 # client meets: a local part, an @ and a dotted domain; a BCP 47-like language tag.
 _EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
@@ -38,20 +34,21 @@ _LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 _TIME_ZONES = frozenset(zoneinfo.available_timezones())
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of a search, as Novu sends it (not inside another `data`)."""
-
-    subscribers: list[Subscriber]
-    next: str | None
-    previous: str | None
-    total: int
+# What the worker copies from a trigger's recipient object onto the subscriber
+# (process-subscriber: `timezone` is not among them).
+RECIPIENT_FIELDS = ("email", "firstName", "lastName", "phone", "avatar", "locale", "data")
 
 
 class SubscribersBackend:
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        on_remove: Callable[[Environment, Subscriber], None] | None = None,
+    ) -> None:
         self.store = store
         self.clock = clock
+        self.on_remove = on_remove
 
     # ---- create, get, patch, delete ---------------------------------------------------
 
@@ -95,6 +92,27 @@ class SubscribersBackend:
                     fields={"externalSubscriberId": subscriber_id},
                 )
             self.store.update(subscriber, deleted=True, updated_at=self.clock.now())
+            if self.on_remove is not None:
+                self.on_remove(caller.environment, subscriber)
+
+    def upsert_recipient(
+        self, environment: Environment, subscriber_id: str, fields: Mapping[str, Any]
+    ) -> Subscriber:
+        """A trigger's recipient as Novu's worker keeps it (process-subscriber.usecase.ts):
+        made when missing, even from a bare id; otherwise the fields given are set, and one
+        absent or undefined never unsets a stored value."""
+        changes = {
+            name: fields[name]
+            for name in RECIPIENT_FIELDS
+            if name in fields and fields[name] is not None
+        }
+        with self.store.lock:
+            existing = subscribers_of(environment).live.get(subscriber_id)
+            if existing is None:
+                return self._new(environment, subscriber_id, changes)
+            if any(existing.profile.get(name) != value for name, value in changes.items()):
+                self._set(existing, changes)
+            return existing
 
     # ---- bulk (v1) ----------------------------------------------------------------------
 
@@ -134,40 +152,17 @@ class SubscribersBackend:
 
     # ---- search -------------------------------------------------------------------------
 
-    def search(self, caller: Caller, query: Mapping[str, str]) -> Page:
-        after, before = query.get("after"), query.get("before")
-        if after and before:
-            # Novu's repository throws here (a 500); a client's mistake gets a 400 instead.
-            raise BadRequest("Cannot use both after and before cursors")
-        limit = int(float(query.get("limit") or DEFAULT_PAGE))
-        descending = (query.get("orderDirection") or "DESC") == "DESC"
+    def search(self, caller: Caller, query: Mapping[str, str]) -> Page[Subscriber]:
         order_by = query.get("orderBy") or "_id"
-        inclusive = (query.get("includeCursor") or "").lower() == "true"
         matches = [s for s in subscribers_of(caller.environment).in_order() if _fits(s, query)]
 
         def sort_key(subscriber: Subscriber) -> tuple[str, str]:
             first = subscriber.updated_at.isoformat() if order_by == "updatedAt" else subscriber.id
             return (first, subscriber.id)
 
-        matches.sort(key=sort_key, reverse=descending)
-        total = len(matches)
-        cursor = after or before
-        if cursor:
-            position = next((i for i, s in enumerate(matches) if s.id == cursor), None)
-            if position is None:
-                return Page([], None, None, total)
-            if after:
-                start = position if inclusive else position + 1
-                end = start + limit
-            else:
-                end = position + 1 if inclusive else position
-                start = max(0, end - limit)
-        else:
-            start, end = 0, limit
-        page = matches[start:end]
-        next_cursor = page[-1].id if page and end < len(matches) else None
-        previous = page[0].id if page and start > 0 else None
-        return Page(page, next_cursor, previous, total)
+        return cursor_page(
+            matches, sort_key=sort_key, id_of=lambda subscriber: subscriber.id, query=query
+        )
 
     # ---- writes -------------------------------------------------------------------------
 

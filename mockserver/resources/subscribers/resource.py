@@ -3,7 +3,7 @@ create, their state in each environment, seeding, state document and datasets.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -11,6 +11,7 @@ from mockserver.contract import bundled_path
 from mockserver.novu.auth import Caller
 from mockserver.novu.errors import NovuError, ValidationFailed
 from mockserver.resources.base import Host, Resource, Table
+from mockserver.resources.ports import SubscriberListener
 from mockserver.resources.subscribers.backend import SubscribersBackend
 from mockserver.resources.subscribers.models import Subscriber
 from mockserver.resources.subscribers.routes import HANDLERS
@@ -48,10 +49,30 @@ class SubscribersResource(Resource):
 
     def __init__(self, host: Host) -> None:
         super().__init__(host)
-        self.backend = SubscribersBackend(host.store, host.clock)
+        self.backend = SubscribersBackend(host.store, host.clock, on_remove=self._removed)
 
     def handler_target(self) -> SubscribersBackend:
         return self.backend
+
+    # ---- what others read and change (ports.SubscriberDirectory) ------------------------
+
+    def find_subscriber(self, environment: Environment, subscriber_id: str) -> Subscriber | None:
+        return subscribers_of(environment).live.get(subscriber_id)
+
+    def upsert_recipient(
+        self, environment: Environment, subscriber_id: str, fields: Mapping[str, Any]
+    ) -> Subscriber:
+        return self.backend.upsert_recipient(environment, subscriber_id, fields)
+
+    def live_subscribers(self, environment: Environment) -> Iterable[Subscriber]:
+        return subscribers_of(environment).in_order()
+
+    def _removed(self, environment: Environment, subscriber: Subscriber) -> None:
+        """Tell every resource that keeps something of a subscriber (subscriptions, messages)
+        that it is gone, as Novu's remove-subscriber use case deletes them."""
+        for resource in self.host.resources:
+            if isinstance(resource, SubscriberListener):
+                resource.subscriber_removed(environment, subscriber.id)
 
     def seed_environment(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.resources.base import Exchange, Handler, Reply
-from mockserver.resources.subscribers.backend import COUNT_CAP, SubscribersBackend
+from mockserver.resources.subscribers.backend import SubscribersBackend
 
 
 def _body(call: Exchange) -> dict[str, Any]:
@@ -34,16 +34,7 @@ def remove(backend: SubscribersBackend, call: Exchange) -> Reply:
 
 def search(backend: SubscribersBackend, call: Exchange) -> Reply:
     page = backend.search(call.caller, call.query)
-    return Reply(
-        200,
-        {
-            "data": [s.to_wire() for s in page.subscribers],
-            "next": page.next,
-            "previous": page.previous,
-            "totalCount": min(page.total, COUNT_CAP),
-            "totalCountCapped": page.total > COUNT_CAP,
-        },
-    )
+    return Reply(200, page.to_wire(lambda subscriber: subscriber.to_wire()))
 
 
 def bulk_create(backend: SubscribersBackend, call: Exchange) -> Reply:

@@ -1,0 +1,292 @@
+"""What Novu's worker does after a trigger is answered, done at once: recipients resolved,
+subscribers kept, a notification per recipient and, per channel step, a message through the
+integration the worker would choose, or the failure it would record.
+
+From novuhq/novu: libs/application-generic `trigger-event` (a reused transaction id is
+dropped), `trigger-multicast` (subscribers first, de-duplicated, the last object winning;
+then topic members, minus those listed and the actor), apps/worker `subscriber-job-bound` and
+`process-subscriber` (a recipient is created or updated, even from a bare id),
+`select-integration` (integrations.resource.select_integration) and the send-message use
+cases (a message per step; no address: the message is kept with status `warning`).
+Digest and delay steps hold nothing here: what follows them is delivered at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from mockserver.resources.events.models import Failure, Message, Notification
+from mockserver.resources.events.state import events_of
+from mockserver.resources.events.templates import TemplateError, render
+from mockserver.resources.ports import (
+    IntegrationSelector,
+    SubscriberDirectory,
+    TopicMembership,
+)
+from mockserver.state.store import Environment
+
+CHANNEL_STEPS = ("in_app", "email", "sms", "chat", "push")
+# Chat and push providers keep their address in the subscriber's channel credentials.
+_CREDENTIAL_CHANNELS = ("chat", "push")
+
+
+@dataclass(frozen=True)
+class Ports:
+    """What delivery reads of the other resources (None: the server runs without one)."""
+
+    subscribers: SubscriberDirectory | None
+    integrations: IntegrationSelector | None
+    topics: TopicMembership | None
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One trigger, accepted: what the worker is handed."""
+
+    environment: Environment
+    workflow: Any
+    transaction_id: str
+    to: Any
+    payload: dict[str, Any]
+    overrides: dict[str, Any]
+    actor: Any
+    moment: datetime
+
+
+def recipients_of(
+    to: Any, actor_id: str | None, topics: TopicMembership | None, environment: Environment
+) -> list[tuple[str, Mapping[str, Any]]]:
+    """(subscriberId, fields to keep) per recipient, in Novu's order: the subscribers listed,
+    de-duplicated with the last object winning, then the topics' members not already listed
+    and not the actor. A missing topic adds nobody (the worker throws after queueing the
+    listed subscribers)."""
+    items = to if isinstance(to, list) else [to]
+    listed: dict[str, Mapping[str, Any]] = {}
+    topic_keys: list[str] = []
+    for item in items:
+        if isinstance(item, str) and item.strip():
+            listed[item.strip()] = listed.get(item.strip(), {})
+        elif isinstance(item, dict) and item.get("type") == "Topic":
+            if isinstance(item.get("topicKey"), str):
+                topic_keys.append(item["topicKey"])
+        elif isinstance(item, dict) and isinstance(item.get("subscriberId"), str):
+            subscriber_id = item["subscriberId"].strip()
+            if subscriber_id:
+                listed.pop(subscriber_id, None)
+                listed[subscriber_id] = item
+    recipients = list(listed.items())
+    if topic_keys and topics is not None:
+        excluded = {
+            str(exclude)
+            for item in items
+            if isinstance(item, dict) and item.get("type") == "Topic"
+            for exclude in (item.get("exclude") or [])
+        }
+        members = topics.topic_members(environment, topic_keys)
+        if isinstance(members, list):
+            for subscriber_id in members:
+                if (
+                    subscriber_id not in listed
+                    and subscriber_id != actor_id
+                    and subscriber_id not in excluded
+                ):
+                    listed[subscriber_id] = {}
+                    recipients.append((subscriber_id, {}))
+    return recipients
+
+
+def deliver(trigger: Trigger, ports: Ports) -> int:
+    """Run the trigger's workflow for every recipient; how many messages it made."""
+    environment = trigger.environment
+    state = events_of(environment)
+    if not state.claim_transaction(trigger.transaction_id):
+        # The worker: "transactionId property is not unique": dropped, silently.
+        return 0
+    if ports.subscribers is None:
+        return 0
+    actor_id = _actor_id(trigger.actor)
+    actor_view: dict[str, Any] = {}
+    if actor_id is not None:
+        fields: Mapping[str, Any] = trigger.actor if isinstance(trigger.actor, dict) else {}
+        actor_view = ports.subscribers.upsert_recipient(environment, actor_id, fields).to_wire()
+    made = 0
+    for subscriber_id, fields in recipients_of(trigger.to, actor_id, ports.topics, environment):
+        subscriber = ports.subscribers.upsert_recipient(environment, subscriber_id, fields)
+        made += _run_for(trigger, ports, subscriber, actor_view)
+    return made
+
+
+def _run_for(trigger: Trigger, ports: Ports, subscriber: Any, actor: dict[str, Any]) -> int:
+    environment, workflow = trigger.environment, trigger.workflow
+    state = events_of(environment)
+    steps = [step for step in workflow.steps if step.type in CHANNEL_STEPS]
+    notification = Notification(
+        id=environment.ids.object_id(trigger.moment),
+        environment_id=environment.id,
+        organization_id=environment.organization_id,
+        transaction_id=trigger.transaction_id,
+        workflow_db_id=workflow.id,
+        workflow_identifier=workflow.workflow_id,
+        workflow_name=workflow.name,
+        subscriber_internal_id=subscriber.id,
+        subscriber_id=subscriber.subscriber_id,
+        channels=[step.type for step in workflow.steps],
+        payload=trigger.payload,
+        to=trigger.to,
+        tags=list(workflow.tags),
+        created_at=trigger.moment,
+    )
+    state.add_notification(notification)
+    variables = {
+        "subscriber": subscriber.to_wire(),
+        "payload": trigger.payload,
+        "actor": actor,
+        "workflow": {"workflowId": workflow.workflow_id, "name": workflow.name},
+    }
+    made = 0
+    for step in steps:
+        entry = _step_outcome(trigger, ports, subscriber, notification, step, variables)
+        state.add(entry)
+        made += isinstance(entry, Message)
+    return made
+
+
+def _step_outcome(
+    trigger: Trigger,
+    ports: Ports,
+    subscriber: Any,
+    notification: Notification,
+    step: Any,
+    variables: dict[str, Any],
+) -> Message | Failure:
+    environment, channel = trigger.environment, step.type
+    chosen = _integration(trigger, ports, channel)
+    if chosen is None and channel != "in_app":
+        return _failure(
+            trigger,
+            step,
+            subscriber,
+            "SUBSCRIBER_NO_ACTIVE_INTEGRATION",
+            f"No active {channel} integration in the environment",
+        )
+    values = step.control_values
+    try:
+        subject = render(values.get("subject"), {**variables, "step": {"stepId": step.step_id}})
+        body = render(values.get("body"), {**variables, "step": {"stepId": step.step_id}})
+    except TemplateError as broken:
+        return _failure(trigger, step, subscriber, "MESSAGE_CONTENT_NOT_GENERATED", str(broken))
+    provider_id = "novu" if chosen is None else chosen.provider_id
+    address, missing = _address(channel, subscriber, trigger.payload, provider_id)
+    if missing is not None and channel in _CREDENTIAL_CHANNELS:
+        return _failure(trigger, step, subscriber, "SUBSCRIBER_NO_CHANNEL_DETAILS", missing)
+    message = Message(
+        id=environment.ids.object_id(trigger.moment),
+        environment_id=environment.id,
+        organization_id=environment.organization_id,
+        notification_id=notification.id,
+        subscriber_internal_id=subscriber.id,
+        subscriber_id=subscriber.subscriber_id,
+        workflow_db_id=trigger.workflow.id,
+        workflow_identifier=trigger.workflow.workflow_id,
+        step_db_id=step.id,
+        step_id=step.step_id,
+        channel=channel,
+        transaction_id=trigger.transaction_id,
+        provider_id=provider_id,
+        integration_identifier=None if chosen is None else chosen.identifier,
+        subject=subject,
+        content=body,
+        address=address,
+        payload=trigger.payload,
+        overrides=trigger.overrides,
+        created_at=trigger.moment,
+        cta=_cta(channel, values),
+    )
+    if missing is not None:
+        message.status = "warning"
+        message.error_id, message.error_text = _MISSING_ADDRESS[channel]
+    message.size = _size(message.to_outbox())
+    return message
+
+
+# send-message-email.usecase.ts ("Subscriber does not have an email address"); the SMS
+# wording is send-message-sms.usecase.ts's.
+_MISSING_ADDRESS = {
+    "email": ("mail_unexpected_error", "Subscriber does not have an email address"),
+    "sms": ("no_subscriber_phone", "Subscriber does not have active phone"),
+}
+
+
+def _integration(trigger: Trigger, ports: Ports, channel: str) -> Any:
+    if ports.integrations is None:
+        return None
+    chosen_by_override = trigger.overrides.get(channel)
+    identifier = None
+    if isinstance(chosen_by_override, dict):
+        named = chosen_by_override.get("integrationIdentifier")
+        identifier = named if isinstance(named, str) else None
+    return ports.integrations.select_integration(trigger.environment, channel, identifier)
+
+
+def _address(
+    channel: str, subscriber: Any, payload: dict[str, Any], provider_id: str
+) -> tuple[dict[str, Any], str | None]:
+    """Where the message goes, and why it cannot go (None: it can)."""
+    profile = subscriber.profile
+    if channel == "email":
+        email = payload.get("email") or profile.get("email")
+        return ({"email": email}, None) if email else ({}, "no email")
+    if channel == "sms":
+        phone = payload.get("phone") or profile.get("phone")
+        return ({"phone": phone}, None) if phone else ({}, "no phone")
+    if channel in _CREDENTIAL_CHANNELS:
+        for entry in subscriber.channels:
+            if entry.get("providerId") != provider_id:
+                continue
+            credentials = entry.get("credentials") or {}
+            if channel == "push" and credentials.get("deviceTokens"):
+                return {"deviceTokens": list(credentials["deviceTokens"])}, None
+            if channel == "chat" and credentials.get("webhookUrl"):
+                return {"directWebhookUrl": credentials["webhookUrl"]}, None
+        return {}, f"Subscriber has no {provider_id} credentials for {channel}"
+    return {}, None
+
+
+def _cta(channel: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    redirect = values.get("redirect")
+    if channel == "in_app" and isinstance(redirect, dict) and redirect.get("url"):
+        return {"type": "redirect", "data": {"url": redirect["url"]}}
+    return {}
+
+
+def _failure(trigger: Trigger, step: Any, subscriber: Any, reason: str, detail: str) -> Failure:
+    failure = Failure(
+        id=trigger.environment.ids.object_id(trigger.moment),
+        environment_id=trigger.environment.id,
+        transaction_id=trigger.transaction_id,
+        workflow_identifier=trigger.workflow.workflow_id,
+        step_id=step.step_id,
+        channel=step.type,
+        subscriber_id=subscriber.subscriber_id,
+        reason=reason,
+        detail=detail,
+        created_at=trigger.moment,
+    )
+    failure.size = _size(failure.to_outbox())
+    return failure
+
+
+def _actor_id(actor: Any) -> str | None:
+    if isinstance(actor, str) and actor.strip():
+        return actor.strip()
+    if isinstance(actor, dict) and isinstance(actor.get("subscriberId"), str):
+        return actor["subscriberId"].strip() or None
+    return None
+
+
+def _size(entry: dict[str, Any]) -> int:
+    return len(json.dumps(entry, default=str))

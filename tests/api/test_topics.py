@@ -1,0 +1,113 @@
+"""Topics (v2) as Novu answers them: NOVU_EVENTS_SUBSCRIBERS.md §4, from novuhq/novu's
+topics-v2 use cases and e2e tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import Api
+
+
+def subscribers(api: Api, *ids: str) -> None:
+    status, body = api.call(
+        "POST", "/v1/subscribers/bulk", {"subscribers": [{"subscriberId": i} for i in ids]}
+    )
+    assert status == 201, body
+
+
+def test_upsert_answers_201_when_made_and_200_when_found(api: Api) -> None:
+    status, made = api.call("POST", "/v2/topics", {"key": "news", "name": "News"})
+    assert status == 201 and made["data"]["key"] == "news"
+    status, found = api.call("POST", "/v2/topics", {"key": "news", "name": "Daily news"})
+    assert status == 200 and found["data"]["_id"] == made["data"]["_id"]
+    assert found["data"]["name"] == "Daily news"
+    status, body = api.call("POST", "/v2/topics?failIfExists=true", {"key": "news"})
+    assert status == 409 and body["message"] == 'Topic with key "news" already exists'
+
+
+def test_a_bad_key_is_novus_400_and_makes_nothing(api: Api) -> None:
+    status, body = api.call("POST", "/v2/topics", {"key": "no spaces"})
+    assert status == 400
+    assert body["message"].startswith('Invalid topic key: "no spaces". Topic keys must contain')
+    assert api.call("GET", "/v2/topics/no%20spaces")[0] == 404
+    # An email address is a valid key.
+    assert api.call("POST", "/v2/topics", {"key": "team@example.com"})[0] == 201
+
+
+def test_get_rename_and_delete_with_novus_404(api: Api) -> None:
+    status, body = api.call("GET", "/v2/topics/ghost")
+    assert status == 404 and body["message"] == "Topic with key ghost not found"
+    api.call("POST", "/v2/topics", {"key": "ops"})
+    status, body = api.call("PATCH", "/v2/topics/ops", {"name": "Operations"})
+    assert status == 200 and body["data"]["name"] == "Operations"
+    assert api.call("DELETE", "/v2/topics/ops") == (200, {"data": {"acknowledged": True}})
+    assert api.call("GET", "/v2/topics/ops")[0] == 404
+
+
+def test_subscribing_makes_the_topic_is_idempotent_and_reports_unknown_ids(api: Api) -> None:
+    subscribers(api, "s1", "s2")
+    status, body = api.call("POST", "/v2/topics/fresh/subscriptions", {"subscriberIds": ["s1"]})
+    assert status == 201
+    assert body["meta"] == {"totalCount": 1, "successful": 1, "failed": 0}
+    assert body["data"][0]["identifier"] == "tk=fresh:si=s1"
+    assert "errors" not in body
+    assert api.call("GET", "/v2/topics/fresh")[0] == 200  # made by subscribing
+    status, body = api.call(
+        "POST", "/v2/topics/fresh/subscriptions", {"subscriberIds": ["s1", "s2", "nobody"]}
+    )
+    assert status == 201
+    assert body["meta"] == {"totalCount": 3, "successful": 2, "failed": 1}
+    assert body["errors"] == [
+        {
+            "subscriberId": "nobody",
+            "code": "SUBSCRIBER_NOT_FOUND",
+            "message": "Subscriber with ID 'nobody' could not be found.",
+        }
+    ]
+    listed = api.call("GET", "/v2/topics/fresh/subscriptions")[1]
+    assert sorted(item["subscriber"]["subscriberId"] for item in listed["data"]) == ["s1", "s2"]
+    status, body = api.call("POST", "/v2/topics/fresh/subscriptions", {"subscriberIds": ["x"]})
+    assert status == 400 and body["meta"]["failed"] == 1
+
+
+def test_unsubscribing_reports_what_was_not_subscribed(api: Api) -> None:
+    subscribers(api, "u1", "u2")
+    api.call("POST", "/v2/topics/t/subscriptions", {"subscriberIds": ["u1"]})
+    status, body = api.call("DELETE", "/v2/topics/t/subscriptions", {"subscriberIds": ["u1", "u2"]})
+    assert status == 200
+    assert body["meta"] == {"totalCount": 2, "successful": 1, "failed": 1}
+    assert body["errors"][0]["code"] == "SUBSCRIPTION_NOT_FOUND"
+    assert api.call("GET", "/v2/topics/t/subscriptions")[1]["data"] == []
+    status, body = api.call("DELETE", "/v2/topics/none/subscriptions", {"subscriberIds": ["u1"]})
+    assert status == 404  # unsubscribing makes no topic
+
+
+def test_lists_page_with_cursors(api: Api) -> None:
+    for index in range(5):
+        api.call("POST", "/v2/topics", {"key": f"topic-key-{index}", "name": f"n{index}"})
+    status, first = api.call("GET", "/v2/topics?limit=3&orderBy=key&orderDirection=ASC")
+    assert status == 200
+    keys = [t["key"] for t in first["data"]]
+    assert keys[:3] == sorted(keys)[:3] and first["previous"] is None and first["next"]
+    status, second = api.call(
+        "GET", f"/v2/topics?limit=3&orderBy=key&orderDirection=ASC&after={first['next']}"
+    )
+    assert second["previous"] == second["data"][0]["_id"] and second["next"] is None
+    assert api.call("GET", "/v2/topics?key=topic-key-2")[1]["totalCount"] == 1
+    assert api.call("GET", "/v2/topics?limit=101")[0] == 422
+
+
+def test_one_subscription_by_its_identifier(api: Api) -> None:
+    subscribers(api, "v1")
+    api.call("POST", "/v2/topics/v/subscriptions", {"subscriberIds": ["v1"]})
+    status, body = api.call("GET", "/v2/topics/v/subscriptions/tk=v:si=v1")
+    assert status == 200 and body["data"]["identifier"] == "tk=v:si=v1"
+    assert api.call("GET", "/v2/topics/v/subscriptions/tk=v:si=nope")[0] == 404
+
+
+def test_deleting_a_subscriber_removes_its_subscriptions(api: Api) -> None:
+    subscribers(api, "w1", "w2")
+    api.call("POST", "/v2/topics/w/subscriptions", {"subscriberIds": ["w1", "w2"]})
+    api.call("DELETE", "/v2/subscribers/w1")
+    listed: dict[str, Any] = api.call("GET", "/v2/topics/w/subscriptions")[1]
+    assert [item["subscriber"]["subscriberId"] for item in listed["data"]] == ["w2"]
