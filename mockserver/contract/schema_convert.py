@@ -6,6 +6,7 @@ recursive schemas stay finite and each compiled validator owns everything it nee
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from mockserver.contract.keywords import DEFS_PREFIX
@@ -13,6 +14,7 @@ from mockserver.contract.keywords import DEFS_PREFIX
 COMPONENT_PREFIX = "#/components/schemas/"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
+_CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 # Keywords that only annotate in OpenAPI and mean nothing (or something else) to JSON Schema.
 _OPENAPI_ONLY = {"discriminator", "xml", "externalDocs", "example", "nullable"}
 
@@ -63,13 +65,23 @@ class SchemaConverter:
         if not isinstance(node, dict):
             return node
         out: dict[str, Any] = {}
+        selected = _discriminated(node)
         for key, value in node.items():
-            if key in _OPENAPI_ONLY or key.startswith("x-"):
+            if key in _OPENAPI_ONLY or key.startswith("x-") or (selected and key == "oneOf"):
                 continue
             if key == "$ref" and isinstance(value, str) and value.startswith(COMPONENT_PREFIX):
                 out["$ref"] = DEFS_PREFIX + value[len(COMPONENT_PREFIX) :]
             elif key in ("properties", "patternProperties", "$defs", "definitions"):
                 out[key] = {name: self._convert(sub) for name, sub in value.items()}
+            elif key == "pattern" and isinstance(value, str) and _CONSTANT_NAME.match(value):
+                # A generator wrote the name of a constant (Novu's `SLUG_IDENTIFIER_REGEX`)
+                # where its value belongs; as a regex it would refuse every real value. The
+                # rule it names is left to the handler.
+                continue
+            elif key == "oneOf" and _has_catch_all(value):
+                # `oneOf: [SomeDto, {type: object}]` (Novu's step controlValues) rejects every
+                # valid SomeDto, which fits both; what the server takes is either: anyOf.
+                out["anyOf"] = self._convert(value)
             elif key in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):
                 bound = "minimum" if key == "exclusiveMinimum" else "maximum"
                 if value and bound in node:
@@ -78,9 +90,61 @@ class SchemaConverter:
                 continue
             else:
                 out[key] = self._convert(value)
+        if selected:
+            out = self._select(out, *selected)
         if self._is_3_0 and node.get("nullable") is True:
             out = _allow_null(out)
         return out
+
+    def _select(self, out: dict[str, Any], field: str, mapping: dict[str, str]) -> dict[str, Any]:
+        """A `oneOf` with a discriminator, as OpenAPI means it: the `field`'s value picks the
+        one schema the object must fit. JSON Schema has no discriminator, and the plain
+        `oneOf` fails whenever the alternatives overlap (Novu's ten step DTOs all accept any
+        step type), so it becomes one `if`/`then` per mapped value."""
+        choices = [
+            {
+                "if": {"properties": {field: {"const": value}}},
+                "then": {"$ref": self._convert_ref(ref)},
+            }
+            for value, ref in mapping.items()
+        ]
+        picked: dict[str, Any] = {
+            "required": [field],
+            "properties": {field: {"enum": list(mapping)}},
+            "allOf": choices,
+        }
+        return {**out, "allOf": [*out.get("allOf", []), picked]}
+
+    @staticmethod
+    def _convert_ref(ref: str) -> str:
+        return DEFS_PREFIX + ref[len(COMPONENT_PREFIX) :]
+
+
+def _has_catch_all(alternatives: Any) -> bool:
+    """Whether one alternative is a bare object schema, which every object fits."""
+    if not isinstance(alternatives, list):
+        return False
+    bare = ({"type": "object"}, {"type": "object", "additionalProperties": True})
+    for alternative in alternatives:
+        if isinstance(alternative, dict):
+            plain = {k: v for k, v in alternative.items() if k not in ("description", "title")}
+            if plain in bare:
+                return True
+    return False
+
+
+def _discriminated(node: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
+    """(property, value -> component $ref) of a `oneOf` whose discriminator maps every value
+    to a component schema; None for any other node."""
+    discriminator = node.get("discriminator")
+    if not isinstance(discriminator, dict) or not isinstance(node.get("oneOf"), list):
+        return None
+    field, mapping = discriminator.get("propertyName"), discriminator.get("mapping")
+    if not isinstance(field, str) or not isinstance(mapping, dict) or not mapping:
+        return None
+    if not all(isinstance(r, str) and r.startswith(COMPONENT_PREFIX) for r in mapping.values()):
+        return None
+    return field, mapping
 
 
 def _allow_null(schema: dict[str, Any]) -> dict[str, Any]:

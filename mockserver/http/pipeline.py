@@ -248,7 +248,9 @@ class _Exchange:
             summary,
         )
         declared = operation.response_for(judged_status)
-        document_at_fault = declared is not None and not declared.error_shaped
+        document_at_fault = (declared is not None and not declared.error_shaped) or (
+            status >= 400 and self._fits_the_wire(operation, status, payload, headers)
+        )
         if self.server.settings.validation is ValidationMode.WARN or document_at_fault:
             # In strict mode too, Novu's error body goes out where the document describes the
             # status with no error body at all: the document, not the answer, is wrong there.
@@ -261,6 +263,20 @@ class _Exchange:
         crash = NovuError(500, message)
         where = self.incoming.path_with_query
         return 500, error_body(crash, path=where, timestamp=now_iso(self.server))
+
+    def _fits_the_wire(
+        self, operation: Operation, status: int, payload: Any, headers: dict[str, str]
+    ) -> bool:
+        """Whether an error answer fits the bundled document's description of Novu's wire
+        (MockServer.wire_operation): then the loaded document, not the mock, is wrong."""
+        wire = self.server.wire_operation(operation.operation_id)
+        return wire is not None and not response_violations(
+            wire,
+            status=status,
+            headers=headers,
+            body=payload,
+            structures=self.server.contract.structures,
+        )
 
     def _journal(
         self, status: int, encoded: bytes | None, headers: dict[str, str], shared: Any = None

@@ -160,6 +160,23 @@ def test_novus_own_document_routes_the_rest_of_its_api_to_a_501_naming_it():
     assert client.get("/v1/integrations", headers=auth).status_code == 200
 
 
+def test_an_error_novus_document_misdescribes_goes_out_flagged_not_as_a_500():
+    """Novu's document gives a trigger's 422 the validation-error schema, which requires
+    `errors`; Novu's `workflow_not_found` 422 has none. The bundled document describes the
+    wire, so the answer is Novu's and the document is at fault: flagged, not replaced."""
+    from tests.reference import novu_openapi
+
+    app = app_with(ValidationMode.STRICT, spec_path=novu_openapi())
+    response = app.test_client().post(
+        "/v1/events/trigger",
+        json={"name": "no-such-workflow", "to": "someone"},
+        headers={"Authorization": f"ApiKey {development_key(app)}"},
+    )
+    assert response.status_code == 422
+    assert response.get_json()["message"] == "workflow_not_found"
+    assert "'errors' is a required property" in response.headers[VIOLATION_HEADER]
+
+
 def test_parameters_with_constraints_are_checked_and_plain_text_ones_only_for_presence(
     tmp_path: Path,
 ):

@@ -119,6 +119,42 @@ def test_failing_assertion(novu_mock):
     )
 
 
+def test_the_outbox_and_assert_sent_say_what_was_sent(pytester: pytest.Pytester):
+    result = run(
+        pytester,
+        """
+import httpx
+
+def trigger(novu_mock, **body):
+    answer = httpx.post(f"{novu_mock.url}/v1/events/trigger", headers=novu_mock.headers,
+                        json={"name": "welcome", **body})
+    assert answer.status_code == 201, answer.text
+
+def test_sent(novu_mock):
+    novu_mock.create_subscriber(subscriberId="ada", firstName="Ada", email="ada@example.com")
+    trigger(novu_mock, to="ada")
+    channels = [(m["channel"], m["subscriberId"]) for m in novu_mock.outbox]
+    assert channels == [("in_app", "ada"), ("email", "ada")]
+    (email,) = novu_mock.assert_sent(channel="email", subscriberId="ada",
+                                     to={"email": "ada@example.com"},
+                                     subject_contains="Ada")
+    assert email["providerId"] == novu_mock.sent(channel="email")[0]["providerId"]
+
+def test_not_sent(novu_mock):
+    trigger(novu_mock, to={"subscriberId": "bob", "email": "bob@example.com"})
+    novu_mock.assert_sent(channel="sms", subscriberId="bob")
+""",
+    )
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*expected at least one message with channel='sms', subscriberId='bob', found 0.*",
+            "*What the outbox holds:*",
+            "*sent    email  to bob (email=bob@example.com) via *[welcome/welcome-email]*",
+        ]
+    )
+
+
 def test_marker_configures_seed_validation_and_rate_limit(pytester: pytest.Pytester):
     result = run(
         pytester,

@@ -164,6 +164,70 @@ def test_openapi_3_0_nullable_becomes_a_null_type():
     assert not validator.is_valid({"n": "y"})
 
 
+def test_a_discriminated_one_of_picks_its_schema_by_the_value():
+    """Novu's workflow steps: ten DTOs that all accept any `type`, told apart only by the
+    discriminator; a plain oneOf would refuse every step, as several alternatives fit."""
+    step = {"type": "object", "required": ["type"], "properties": {"type": {"type": "string"}}}
+    document = {
+        "openapi": "3.0.0",
+        "components": {
+            "schemas": {
+                "Email": {**step, "required": ["type", "subject"]},
+                "Sms": step,
+                "Steps": {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/Email"},
+                        {"$ref": "#/components/schemas/Sms"},
+                    ],
+                    "discriminator": {
+                        "propertyName": "type",
+                        "mapping": {
+                            "email": "#/components/schemas/Email",
+                            "sms": "#/components/schemas/Sms",
+                        },
+                    },
+                },
+            }
+        },
+    }
+    schema = SchemaConverter(document).to_json_schema({"$ref": "#/components/schemas/Steps"})
+    validator = Draft202012Validator(schema)
+    assert validator.is_valid({"type": "sms"})
+    assert validator.is_valid({"type": "email", "subject": "s"})
+    assert not validator.is_valid({"type": "email"})  # the email schema applies
+    assert not validator.is_valid({"type": "push"})  # no schema for it
+
+
+def test_a_one_of_with_a_bare_object_means_any_of_and_a_constant_name_is_no_pattern():
+    document = {
+        "openapi": "3.0.0",
+        "components": {
+            "schemas": {
+                "Controls": {"type": "object", "required": ["subject"]},
+                "Step": {
+                    "type": "object",
+                    "properties": {
+                        "controlValues": {
+                            "oneOf": [
+                                {"$ref": "#/components/schemas/Controls"},
+                                {"type": "object", "additionalProperties": True},
+                            ]
+                        },
+                        "stepId": {"type": "string", "pattern": "SLUG_IDENTIFIER_REGEX"},
+                        "code": {"type": "string", "pattern": "^[A-Z_]+$"},
+                    },
+                },
+            }
+        },
+    }
+    schema = SchemaConverter(document).to_json_schema({"$ref": "#/components/schemas/Step"})
+    validator = Draft202012Validator(schema)
+    # A valid Controls fits both alternatives: the oneOf as written would refuse it.
+    assert validator.is_valid({"controlValues": {"subject": "s"}})
+    assert validator.is_valid({"stepId": "my-step"})
+    assert not validator.is_valid({"code": "lower"})  # a real pattern is kept
+
+
 def test_a_missing_spec_file_is_a_clear_error(tmp_path: Path):
     with pytest.raises(DocumentError, match="cannot read"):
         load_contract(tmp_path / "nope.yaml")

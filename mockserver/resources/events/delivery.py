@@ -116,11 +116,20 @@ def deliver(trigger: Trigger, ports: Ports) -> int:
     made = 0
     for subscriber_id, fields in recipients_of(trigger.to, actor_id, ports.topics, environment):
         subscriber = ports.subscribers.upsert_recipient(environment, subscriber_id, fields)
-        made += _run_for(trigger, ports, subscriber, actor_view)
+        recipient = {**fields, "subscriberId": subscriber_id}
+        made += _run_for(trigger, ports, subscriber, actor_view, recipient)
     return made
 
 
-def _run_for(trigger: Trigger, ports: Ports, subscriber: Any, actor: dict[str, Any]) -> int:
+def _run_for(
+    trigger: Trigger,
+    ports: Ports,
+    subscriber: Any,
+    actor: dict[str, Any],
+    recipient: dict[str, Any],
+) -> int:
+    """One recipient's notification and messages; `recipient` is its `to` object (a bare id
+    becomes `{subscriberId}`, as the worker's job holds it)."""
     environment, workflow = trigger.environment, trigger.workflow
     state = events_of(environment)
     steps = [step for step in workflow.steps if step.type in CHANNEL_STEPS]
@@ -136,7 +145,7 @@ def _run_for(trigger: Trigger, ports: Ports, subscriber: Any, actor: dict[str, A
         subscriber_id=subscriber.subscriber_id,
         channels=[step.type for step in workflow.steps],
         payload=trigger.payload,
-        to=trigger.to,
+        to=recipient,
         tags=list(workflow.tags),
         created_at=trigger.moment,
     )
