@@ -119,3 +119,27 @@ def test_novu_api_sdk_subscribers(server: LiveServer):
         "retrieve deleted: 404 ErrorDto",
         "create with a bad email: 422 ValidationErrorDto",
     ]
+
+
+@pytest.mark.usefixtures("node_modules")
+def test_novu_api_sdk_in_a_box(server: LiveServer):
+    result = run_script("novu-api-box.mjs", server)
+    assert result["exercised"] == [
+        "workflows.create",
+        "workflows.patch",
+        "workflows.list",
+        "topics.create",
+        "topics.subscriptions.create",
+        "trigger",
+        "trigger to a topic",
+        "triggerBulk",
+        "cancel",
+        "messages.retrieve",
+        "topics.delete",
+        "workflows.delete",
+    ]
+    assert result["errors"] == [
+        "get a deleted workflow: 404 ErrorDto",
+        "get a deleted topic: 404 ErrorDto",
+    ]
+
