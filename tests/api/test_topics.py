@@ -3,8 +3,14 @@ topics-v2 use cases and e2e tests."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
+
+from mockserver.http.app import create_app
+from mockserver.settings import Settings
+from mockserver.state.dataset import DatasetError
 from tests.conftest import Api
 
 
@@ -111,3 +117,53 @@ def test_deleting_a_subscriber_removes_its_subscriptions(api: Api) -> None:
     api.call("DELETE", "/v2/subscribers/w1")
     listed: dict[str, Any] = api.call("GET", "/v2/topics/w/subscriptions")[1]
     assert [item["subscriber"]["subscriberId"] for item in listed["data"]] == ["w2"]
+
+
+DATASET = """kind: mockserver-dataset
+version: 1
+replaceSeed: true
+organizations:
+- name: Acme
+  environments:
+  - name: Development
+    apiKey: acme-development-key
+    integrations:
+    - {providerId: sendgrid, channel: email, active: true, primary: true,
+       credentials: {apiKey: SG.example, from: hello@acme.test}}
+    subscribers:
+    - {subscriberId: ada, firstName: Ada, email: ada@acme.test}
+    - {subscriberId: bob, email: bob@acme.test}
+    workflows:
+    - name: Weekly report
+      workflowId: weekly-report
+      active: true
+      steps:
+      - {name: Email, type: email, controlValues: {subject: 'Week {{ payload.week }}', body: b}}
+    topics:
+    - {key: managers, name: Managers, subscriberIds: [ada, bob]}
+"""
+
+
+def test_a_dataset_makes_a_box_an_app_can_trigger_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "box.yaml"
+    path.write_text(DATASET)
+    client = create_app(Settings(fixtures_path=path)).test_client()
+    api = Api(client, "ApiKey acme-development-key")
+    status, body = api.call(
+        "POST",
+        "/v1/events/trigger",
+        {
+            "name": "weekly-report",
+            "to": {"type": "Topic", "topicKey": "managers"},
+            "payload": {"week": 48},
+        },
+    )
+    assert status == 201, body
+    sent = client.get("/__mock/outbox").get_json()["data"]
+    assert [(m["to"]["email"], m["providerId"], m["subject"]) for m in sent] == [
+        ("ada@acme.test", "sendgrid", "Week 48"),
+        ("bob@acme.test", "sendgrid", "Week 48"),
+    ]
+    path.write_text(DATASET.replace("[ada, bob]", "[ada, nobody]"))
+    with pytest.raises(DatasetError, match="topic 0: Subscriber with ID 'nobody' could not be"):
+        create_app(Settings(fixtures_path=path))

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from mockserver.novu.auth import Caller
+from mockserver.novu.errors import NovuError
 from mockserver.resources.base import Host, Resource, Table
 from mockserver.resources.ports import SubscriberDirectory, subscriber_directory
 from mockserver.resources.topics.backend import TopicsBackend
@@ -24,6 +25,7 @@ from mockserver.resources.topics.snapshot import (
 )
 from mockserver.resources.topics.state import topics_of
 from mockserver.state.clock import Clock
+from mockserver.state.dataset import DatasetError
 from mockserver.state.store import Environment, Organization
 
 GET = "TopicsController_getTopic"
@@ -36,6 +38,23 @@ class TopicsResource(Resource):
     handlers = HANDLERS
     path_prefixes = ("/v2/topics*",)
     export_properties = EXPORT_PROPERTIES
+    # A dataset's topics: `{key, name?, subscriberIds?}`, made as the upsert and the
+    # subscription routes make them (after the dataset's subscribers).
+    dataset_properties: ClassVar[dict[str, Any]] = {
+        "topics": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["key"],
+                "additionalProperties": False,
+                "properties": {
+                    "key": {"type": "string"},
+                    "name": {"type": "string"},
+                    "subscriberIds": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        }
+    }
     cleanup: ClassVar[dict[str, str]] = {UPSERT: "/v2/topics/{key}"}
 
     def __init__(self, host: Host) -> None:
@@ -111,6 +130,39 @@ class TopicsResource(Resource):
             for topic in topics_of(environment).by_key.values()
             for problem in self.answer_violations(GET, 200, topic.to_wire())
         ]
+
+    # ---- datasets -----------------------------------------------------------------------
+
+    def dataset_problems(self, raw: dict[str, Any], where: str) -> list[str]:
+        entries = [
+            {k: v for k, v in entry.items() if k != "subscriberIds"}
+            for entry in raw.get("topics") or []
+        ]
+        return self.body_problems(UPSERT, entries, f"{where}.topics", "topic")
+
+    def apply_dataset(
+        self,
+        organization: Organization,
+        environment: Environment,
+        raw: dict[str, Any],
+        *,
+        label: str,
+        clock: Clock,
+        where: str,
+    ) -> None:
+        backend = TopicsBackend(self.host.store, clock, self._subscribers)
+        caller = Caller("Bearer", organization, environment)
+        for index, entry in enumerate(raw.get("topics") or []):
+            try:
+                backend.upsert(caller, entry, fail_if_exists=False)
+            except NovuError as exc:
+                raise DatasetError(f"{where}, topic {index}: {exc.message}") from exc
+            ids = entry.get("subscriberIds") or []
+            _held, errors, _asked = backend.subscribe(
+                caller, entry["key"], {"subscriberIds": ids}
+            )
+            if errors:
+                raise DatasetError(f"{where}, topic {index}: {errors[0]['message']}")
 
     # ---- for people ---------------------------------------------------------------------
 
