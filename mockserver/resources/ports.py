@@ -55,6 +55,10 @@ class SubscriberDirectory(Protocol):
 
     def live_subscribers(self, environment: Environment) -> Iterable[Any]: ...
 
+    def takes(self, subscriber: Any, workflow: Any, channel: str) -> bool:
+        """Whether the subscriber's preferences let the workflow send on `channel`."""
+        ...
+
 
 class WorkflowStepView(Protocol):
     @property
@@ -94,6 +98,12 @@ class WorkflowCatalogue(Protocol):
         """The workflow whose trigger identifier is `identifier`, or None."""
         ...
 
+    def find_any_workflow(self, environment: Environment, key: str) -> Any:
+        """The workflow with that identifier, `_id` or slug, or None."""
+        ...
+
+    def all_workflows(self, environment: Environment) -> Iterable[Any]: ...
+
     def workflow_triggered(self, environment: Environment, workflow: Any) -> None:
         """Record that a trigger ran the workflow (its `lastTriggeredAt`)."""
         ...
@@ -121,6 +131,10 @@ class IntegrationSelector(Protocol):
 
     def active_provider(self, environment: Environment, provider_id: str) -> Any:
         """The newest active integration of `provider_id` (subscriber credentials need one)."""
+        ...
+
+    def active_channels(self, environment: Environment) -> set[str]:
+        """The channels with an active integration (what preferences list)."""
         ...
 
 

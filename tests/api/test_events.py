@@ -304,3 +304,53 @@ def test_the_outbox_is_filtered_and_emptied_by_the_reset(api: Api, client: Flask
     assert len(outbox(client, workflow="order-shipped")) == 2
     assert client.post("/__mock/reset").status_code == 200
     assert outbox(client) == []
+
+
+def test_a_channel_switched_off_is_skipped_for_that_subscriber(
+    api: Api, client: FlaskClient
+) -> None:
+    make_workflow(api)
+    api.call("POST", "/v2/subscribers", {"subscriberId": "quiet", "email": "q@x.io"})
+    api.call(
+        "PATCH",
+        "/v2/subscribers/quiet/preferences",
+        {"channels": {"email": False}, "workflowId": "order-shipped"},
+    )
+    trigger(api, to="quiet")
+    assert [(e["channel"], e["status"]) for e in outbox(client)] == [
+        ("email", "skipped"),
+        ("in_app", "sent"),
+    ]
+
+
+def test_the_in_app_feed_and_its_counts(api: Api) -> None:
+    make_workflow(api, steps=[WORKFLOW["steps"][1]])
+    for number in range(3):
+        trigger(api, to={"subscriberId": "reader", "firstName": "Rea"}, payload={"orderId": number})
+    status, body = api.call("GET", "/v2/subscribers/reader/notifications?limit=2")
+    assert status == 200
+    assert [n["body"] for n in body["data"]] == ["2", "1"] and body["hasMore"] is True
+    first = body["data"][0]
+    assert first["to"] == {"id": first["to"]["id"], "subscriberId": "reader", "firstName": "Rea"}
+    assert (first["channelType"], first["isRead"], first["workflow"]["identifier"]) == (
+        "in_app",
+        False,
+        "order-shipped",
+    )
+    rest = api.call("GET", f"/v2/subscribers/reader/notifications?after={body['data'][1]['id']}")
+    assert [n["body"] for n in rest[1]["data"]] == ["0"]
+    status, body = api.call("GET", "/v2/subscribers/reader/notifications?read=false&archived=true")
+    assert status == 400
+    assert body["message"] == "Filtering for unread and archived notifications is not supported."
+    status, body = api.call(
+        "GET",
+        '/v2/subscribers/reader/notifications/count?filters=[{"read":false},{"archived":true}]',
+    )
+    assert status == 200
+    assert body["data"] == [
+        {"count": 3, "filter": {"read": False}},
+        {"count": 0, "filter": {"archived": True}},
+    ]
+    status, body = api.call("GET", "/v2/subscribers/ghost/notifications/count?filters=[]")
+    assert status == 400 and body["message"].startswith("Subscriber ghost doesn't exist in")
+    assert api.call("GET", "/v2/subscribers/ghost/notifications")[0] == 404

@@ -165,13 +165,18 @@ def test_subscribers_travel_in_the_state_document(client: FlaskClient, api: Api)
     create(api, subscriberId="exported", firstName="Ex")
     api.call("DELETE", "/v2/subscribers/exported")
     create(api, subscriberId="kept", timezone="Europe/Berlin")
+    api.call("PATCH", "/v2/subscribers/kept/preferences", {"channels": {"sms": False}})
+    api.call("PATCH", "/v1/subscribers/kept/online-status", {"isOnline": False})
     exported = client.get("/__mock/state").get_json()
     environment = exported["organizations"][0]["environments"][0]
     ids = [s["subscriberId"] for s in environment["subscribers"]]
     assert ids.count("exported") == 1 and "kept" in ids
     assert client.put("/__mock/state", json=exported).status_code == 200
     assert client.get("/__mock/state").get_json() == exported
-    assert api.call("GET", "/v2/subscribers/kept")[1]["data"]["timezone"] == "Europe/Berlin"
+    kept = api.call("GET", "/v2/subscribers/kept")[1]["data"]
+    assert (kept["timezone"], kept["isOnline"]) == ("Europe/Berlin", False)
+    preferences = api.call("GET", "/v2/subscribers/kept/preferences")[1]["data"]
+    assert preferences["global"]["channels"]["sms"] is False
     assert api.call("GET", "/v2/subscribers/exported")[0] == 404
     # Two live subscribers with one id in an environment: refused whole.
     twin = dict(next(s for s in environment["subscribers"] if s["subscriberId"] == "kept"))
@@ -219,3 +224,105 @@ def test_novus_document_describing_a_409_as_a_subscriber_does_not_turn_it_into_a
     assert "subscriberId" in refused.headers["X-Mockserver-Contract-Violation"]
     # The mismatch is kept in the journal, as any violation is.
     assert app.extensions["mockserver"].journal.entries()[0].violations
+
+
+def push_provider(api: Api) -> str:
+    """A push provider with an active integration in the environment."""
+    active = [i for i in api.integrations() if i["channel"] == "push" and i["active"]]
+    provider: str = active[0]["providerId"]
+    return provider
+
+
+def test_credentials_need_an_active_integration_and_put_replaces_patch_adds(api: Api) -> None:
+    create(api, subscriberId="cred")
+    provider = push_provider(api)
+    path = "/v1/subscribers/cred/credentials"
+    status, body = api.call(
+        "PUT", path, {"providerId": provider, "credentials": {"deviceTokens": ["a", "b", "a"]}}
+    )
+    assert status == 200
+    (entry,) = body["data"]["channels"]
+    assert entry["providerId"] == provider and entry["credentials"]["deviceTokens"] == ["a", "b"]
+    body = api.call(
+        "PATCH", path, {"providerId": provider, "credentials": {"deviceTokens": ["c"]}}
+    )[1]
+    assert body["data"]["channels"][0]["credentials"]["deviceTokens"] == ["a", "b", "c"]
+    body = api.call("PUT", path, {"providerId": provider, "credentials": {"deviceTokens": ["d"]}})[
+        1
+    ]
+    assert body["data"]["channels"][0]["credentials"]["deviceTokens"] == ["d"]
+    status, body = api.call("PUT", path, {"providerId": "expo", "credentials": {}})
+    assert status == 400
+    assert body["message"].startswith("Subscribers environment (")
+    assert body["message"].endswith("do not have active expo integration.")
+    status, body = api.call(
+        "PUT", "/v1/subscribers/ghost/credentials", {"providerId": provider, "credentials": {}}
+    )
+    assert status == 400 and body["message"] == "SubscriberId: ghost not found"
+
+
+def test_deleting_credentials_answers_204_and_pulls_the_provider(
+    api: Api, client: FlaskClient, keys: Keys
+) -> None:
+    create(api, subscriberId="cred2")
+    provider = push_provider(api)
+    api.call(
+        "PUT",
+        "/v1/subscribers/cred2/credentials",
+        {"providerId": provider, "credentials": {"deviceTokens": ["t"]}},
+    )
+    response = client.delete(
+        f"/v1/subscribers/cred2/credentials/{provider}",
+        headers={"Authorization": f"ApiKey {keys.development}"},
+    )
+    assert response.status_code == 204 and response.data == b""
+    assert "channels" not in api.call("GET", "/v2/subscribers/cred2")[1]["data"]
+    status, body = api.call("DELETE", f"/v1/subscribers/ghost/credentials/{provider}")
+    assert status == 404 and body["message"] == "Subscriber not found for id ghost"
+
+
+def test_device_tokens_never_reach_the_journal(api: Api, client: FlaskClient) -> None:
+    create(api, subscriberId="cred3")
+    api.call(
+        "PUT",
+        "/v1/subscribers/cred3/credentials",
+        {"providerId": push_provider(api), "credentials": {"deviceTokens": ["tok-secret-1"]}},
+    )
+    assert "tok-secret-1" not in client.get("/__mock/requests").get_data(as_text=True)
+
+
+def test_going_offline_records_when(api: Api) -> None:
+    create(api, subscriberId="on")
+    status, body = api.call("PATCH", "/v1/subscribers/on/online-status", {"isOnline": True})
+    assert status == 200 and body["data"]["isOnline"] is True
+    assert "lastOnlineAt" not in body["data"]
+    body = api.call("PATCH", "/v1/subscribers/on/online-status", {"isOnline": False})[1]
+    assert body["data"]["isOnline"] is False and body["data"]["lastOnlineAt"]
+
+
+def test_preferences_list_active_channels_and_workflows_and_patch_them(api: Api) -> None:
+    create(api, subscriberId="pref")
+    status, body = api.call("GET", "/v2/subscribers/pref/preferences")
+    assert status == 200
+    prefs = body["data"]
+    active = {i["channel"] for i in api.integrations() if i["active"]}
+    assert set(prefs["global"]["channels"]) == active
+    (welcome,) = prefs["workflows"]
+    assert welcome["workflow"]["identifier"] == "welcome"
+    assert welcome["channels"] == {"in_app": True, "email": True}
+    status, body = api.call(
+        "PATCH",
+        "/v2/subscribers/pref/preferences",
+        {"channels": {"email": False}, "workflowId": "welcome"},
+    )
+    assert status == 200
+    assert body["data"]["workflows"][0]["channels"] == {"in_app": True, "email": False}
+    assert body["data"]["global"]["channels"]["email"] is True  # the global level unchanged
+    body = api.call("PATCH", "/v2/subscribers/pref/preferences", {"channels": {"in_app": False}})[1]
+    assert body["data"]["global"]["channels"]["in_app"] is False
+    assert body["data"]["workflows"][0]["channels"] == {"in_app": False, "email": False}
+    status, body = api.call(
+        "PATCH", "/v2/subscribers/pref/preferences", {"channels": {}, "workflowId": "nope"}
+    )
+    assert status == 404
+    assert api.call("GET", "/v2/subscribers/ghost/preferences")[0] == 404

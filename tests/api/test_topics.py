@@ -167,3 +167,23 @@ def test_a_dataset_makes_a_box_an_app_can_trigger_at_once(tmp_path: Path) -> Non
     path.write_text(DATASET.replace("[ada, bob]", "[ada, nobody]"))
     with pytest.raises(DatasetError, match="topic 0: Subscriber with ID 'nobody' could not be"):
         create_app(Settings(fixtures_path=path))
+
+
+def test_topics_and_workflows_travel_in_the_state_document(api: Api, client: Any) -> None:
+    subscribers(api, "st1")
+    api.call("POST", "/v2/topics/saved/subscriptions", {"subscriberIds": ["st1"]})
+    exported = client.get("/__mock/state").get_json()
+    environment = exported["organizations"][0]["environments"][0]
+    saved = next(t for t in environment["topics"] if t["key"] == "saved")
+    assert [s["subscriberId"] for s in saved["subscriptions"]] == ["st1"]
+    assert [w["workflowId"] for w in environment["workflows"]] == ["welcome"]
+    assert client.put("/__mock/state", json=exported).status_code == 200
+    assert client.get("/__mock/state").get_json() == exported
+    listed = api.call("GET", "/v2/topics/saved/subscriptions")[1]["data"]
+    assert [item["subscriber"]["subscriberId"] for item in listed] == ["st1"]
+    # A subscription naming a subscriber the environment does not have: refused whole.
+    saved["subscriptions"][0]["subscriberId"] = "someone-else"
+    refused = client.put("/__mock/state", json=exported)
+    assert refused.status_code == 400
+    assert any("no live subscriber 'someone-else'" in p for p in refused.get_json()["problems"])
+    assert api.call("GET", "/v2/topics/saved/subscriptions")[1]["data"] == listed

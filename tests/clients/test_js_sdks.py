@@ -142,4 +142,3 @@ def test_novu_api_sdk_in_a_box(server: LiveServer):
         "get a deleted workflow: 404 ErrorDto",
         "get a deleted topic: 404 ErrorDto",
     ]
-

@@ -73,6 +73,38 @@ EXPECTED_OPERATIONS = {
     ("PUT", "/v2/workflows/{workflowId}"): ("WorkflowController_update", "200"),
     ("PATCH", "/v2/workflows/{workflowId}"): ("WorkflowController_patchWorkflow", "200"),
     ("DELETE", "/v2/workflows/{workflowId}"): ("WorkflowController_removeWorkflow", "204"),
+    ("PUT", "/v1/subscribers/{subscriberId}/credentials"): (
+        "SubscribersV1Controller_updateSubscriberChannel",
+        "200",
+    ),
+    ("PATCH", "/v1/subscribers/{subscriberId}/credentials"): (
+        "SubscribersV1Controller_modifySubscriberChannel",
+        "200",
+    ),
+    ("DELETE", "/v1/subscribers/{subscriberId}/credentials/{providerId}"): (
+        "SubscribersV1Controller_deleteSubscriberCredentials",
+        "204",
+    ),
+    ("PATCH", "/v1/subscribers/{subscriberId}/online-status"): (
+        "SubscribersV1Controller_updateSubscriberOnlineFlag",
+        "200",
+    ),
+    ("GET", "/v2/subscribers/{subscriberId}/preferences"): (
+        "SubscribersController_getSubscriberPreferences",
+        "200",
+    ),
+    ("PATCH", "/v2/subscribers/{subscriberId}/preferences"): (
+        "SubscribersController_updateSubscriberPreferences",
+        "200",
+    ),
+    ("GET", "/v2/subscribers/{subscriberId}/notifications"): (
+        "SubscribersController_getSubscriberNotifications",
+        "200",
+    ),
+    ("GET", "/v2/subscribers/{subscriberId}/notifications/count"): (
+        "SubscribersController_getSubscriberNotificationsCount",
+        "200",
+    ),
     ("POST", "/v1/events/trigger"): ("EventsController_trigger", "201"),
     ("POST", "/v1/events/trigger/bulk"): ("EventsController_triggerBulk", "201"),
     ("POST", "/v1/events/trigger/broadcast"): ("EventsController_broadcastEventToAll", "201"),

@@ -201,6 +201,12 @@ class EventsBackend:
                 return subscriber
         return None
 
+    def find_subscriber(self, environment: Environment, subscriber_id: str) -> Any:
+        ports = self.ports()
+        if ports.subscribers is None:
+            return None
+        return ports.subscribers.find_subscriber(environment, subscriber_id)
+
     def _internal_id(self, environment: Environment, subscriber_id: str) -> str:
         ports = self.ports()
         found = (

@@ -173,6 +173,17 @@ def _step_outcome(
     variables: dict[str, Any],
 ) -> Message | Failure:
     environment, channel = trigger.environment, step.type
+    if ports.subscribers is not None and not ports.subscribers.takes(
+        subscriber, trigger.workflow, channel
+    ):
+        return _failure(
+            trigger,
+            step,
+            subscriber,
+            "STEP_FILTERED_BY_PREFERENCES",
+            f"The subscriber switched {channel} off for this workflow",
+            status="skipped",
+        )
     chosen = _integration(trigger, ports, channel)
     if chosen is None and channel != "in_app":
         return _failure(
@@ -214,6 +225,8 @@ def _step_outcome(
         overrides=trigger.overrides,
         created_at=trigger.moment,
         cta=_cta(channel, values),
+        workflow_name=trigger.workflow.name,
+        tags=list(trigger.workflow.tags),
     )
     if missing is not None:
         message.status = "warning"
@@ -272,7 +285,15 @@ def _cta(channel: str, values: Mapping[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def _failure(trigger: Trigger, step: Any, subscriber: Any, reason: str, detail: str) -> Failure:
+def _failure(
+    trigger: Trigger,
+    step: Any,
+    subscriber: Any,
+    reason: str,
+    detail: str,
+    *,
+    status: str = "failed",
+) -> Failure:
     failure = Failure(
         id=trigger.environment.ids.object_id(trigger.moment),
         environment_id=trigger.environment.id,
@@ -284,6 +305,7 @@ def _failure(trigger: Trigger, step: Any, subscriber: Any, reason: str, detail: 
         reason=reason,
         detail=detail,
         created_at=trigger.moment,
+        status=status,
     )
     failure.size = _size(failure.to_outbox())
     return failure

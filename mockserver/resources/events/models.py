@@ -90,6 +90,8 @@ class Message:
     error_id: str | None = None
     error_text: str | None = None
     cta: dict[str, Any] = field(default_factory=dict)
+    workflow_name: str = ""
+    tags: list[str] = field(default_factory=list)
     seen: bool = False
     read: bool = False
     archived: bool = False
@@ -130,6 +132,40 @@ class Message:
             wire["subscriber"] = subscriber
         return wire
 
+    def to_inbox(self, subscriber: dict[str, Any] | None) -> dict[str, Any]:
+        """An in-app message as the subscriber's feed lists it (Novu's InboxNotification)."""
+        to: dict[str, Any] = {"id": self.subscriber_internal_id, "subscriberId": self.subscriber_id}
+        for name in ("firstName", "lastName", "avatar"):
+            if subscriber is not None and subscriber.get(name) is not None:
+                to[name] = subscriber[name]
+        wire: dict[str, Any] = {
+            "id": self.id,
+            "transactionId": self.transaction_id,
+            "body": self.content,
+            "to": to,
+            "isRead": self.read,
+            "isSeen": self.seen,
+            "isArchived": self.archived,
+            "isSnoozed": False,
+            "createdAt": iso_timestamp(self.created_at),
+            "channelType": self.channel,
+            "severity": "none",
+            "tags": list(self.tags),
+            "workflow": {
+                "id": self.workflow_db_id,
+                "identifier": self.workflow_identifier,
+                "name": self.workflow_name,
+                "critical": False,
+                "severity": "none",
+                "tags": list(self.tags),
+            },
+        }
+        if self.subject:
+            wire["subject"] = self.subject
+        if self.cta.get("data", {}).get("url"):
+            wire["redirect"] = {"url": self.cta["data"]["url"]}
+        return wire
+
     def to_outbox(self) -> dict[str, Any]:
         """As the outbox shows it: what was sent, to whom, through what."""
         entry: dict[str, Any] = {
@@ -156,8 +192,9 @@ class Message:
 
 @dataclass(slots=True)
 class Failure:
-    """A step that made no message (Novu's execution detail, status FAILED): no active
-    integration for the channel, nothing to send it to, or a template that would not render."""
+    """A step that made no message (Novu's execution detail): `failed` when the channel has no
+    active integration, nothing to send it to, or a template that would not render;
+    `skipped` when the subscriber's preferences switch the channel off."""
 
     id: str
     environment_id: str
@@ -169,6 +206,7 @@ class Failure:
     reason: str
     detail: str
     created_at: datetime
+    status: str = "failed"
     size: int = 0
 
     def to_outbox(self) -> dict[str, Any]:
@@ -185,7 +223,7 @@ class Failure:
             "to": {},
             "subject": "",
             "body": "",
-            "status": "failed",
+            "status": self.status,
             "reason": self.reason,
             "error": self.detail,
             "createdAt": iso_timestamp(self.created_at),

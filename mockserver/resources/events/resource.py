@@ -29,7 +29,13 @@ class EventsResource(Resource):
     name = "events"
     title = "Outbox"
     handlers = HANDLERS
-    path_prefixes = ("/v1/events*", "/v1/messages", "/v1/notifications")
+    path_prefixes = (
+        "/v1/events*",
+        "/v1/messages",
+        "/v1/notifications",
+        "/v2/subscribers/{subscriberId}/notifications",
+        "/v2/subscribers/{subscriberId}/notifications/count",
+    )
     # Novu's bootstrap raises the body limit for its events routes; each event is then held
     # to 512 KB by the use case (backend.MAX_EVENT_BYTES).
     body_limits: ClassVar[dict[str, int]] = {"/v1/events/": 20 * 1024 * 1024}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockserver.novu.errors import BadRequest
 from mockserver.resources.base import Exchange, Handler, Reply
+from mockserver.resources.events import inbox
 from mockserver.resources.events.backend import EventsBackend
 
 
@@ -63,6 +65,27 @@ def notifications(backend: EventsBackend, call: Exchange) -> Reply:
     )
 
 
+def subscriber_feed(backend: EventsBackend, call: Exchange) -> Reply:
+    subscriber_id = call.path["subscriberId"]
+    subscriber = backend.find_subscriber(call.caller.environment, subscriber_id)
+    if subscriber is None:
+        raise inbox.unknown(subscriber_id)
+    page, more, wanted = inbox.feed(call.caller, subscriber.id, call.query)
+    wire = subscriber.to_wire()
+    return Reply(200, {"data": [m.to_inbox(wire) for m in page], "hasMore": more, "filter": wanted})
+
+
+def subscriber_feed_count(backend: EventsBackend, call: Exchange) -> Reply:
+    subscriber_id = call.path["subscriberId"]
+    environment = call.caller.environment
+    subscriber = backend.find_subscriber(environment, subscriber_id)
+    if subscriber is None:
+        raise BadRequest(
+            f"Subscriber {subscriber_id} doesn't exist in environment {environment.id}"
+        )
+    return Reply(200, inbox.counts(call.caller, subscriber.id, call.query.get("filters", "[]")))
+
+
 HANDLERS: dict[str, Handler] = {
     "EventsController_trigger": trigger,
     "EventsController_triggerBulk": trigger_bulk,
@@ -70,4 +93,6 @@ HANDLERS: dict[str, Handler] = {
     "EventsController_cancel": cancel,
     "MessagesController_getMessages": messages,
     "NotificationsController_listNotifications": notifications,
+    "SubscribersController_getSubscriberNotifications": subscriber_feed,
+    "SubscribersController_getSubscriberNotificationsCount": subscriber_feed_count,
 }

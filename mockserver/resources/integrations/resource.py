@@ -97,6 +97,9 @@ class IntegrationsResource(Resource):
         candidates = [i for i in live(environment) if i.active and i.provider_id == provider_id]
         return max(candidates, key=lambda i: i.created_at, default=None)
 
+    def active_channels(self, environment: Environment) -> set[str]:
+        return {i.channel for i in live(environment) if i.active and i.channel}
+
     def handler_target(self) -> IntegrationsBackend:
         return self.backend
 

@@ -11,6 +11,8 @@ from mockserver.state.clock import iso_timestamp
 # The profile fields a create or a patch may set, in the order Novu's documents hold them. A
 # field never set is absent from the answer; one set to null is null (subscriber e2e tests).
 PROFILE_FIELDS = ("firstName", "lastName", "email", "phone", "avatar", "locale", "timezone", "data")
+# What the online-status route sets (v1), kept beside the profile and sent after the channels.
+STATUS_FIELDS = ("isOnline", "lastOnlineAt")
 
 
 @dataclass(slots=True)
@@ -24,6 +26,9 @@ class Subscriber:
     created_at: datetime
     updated_at: datetime
     channels: list[dict[str, Any]] = field(default_factory=list)
+    # What the subscriber set (preferences.py): {"global": {channel: on}, "workflows":
+    # {workflow _id: {channel: on}}}; empty: Novu's defaults, every channel on.
+    preferences: dict[str, Any] = field(default_factory=dict)
     deleted: bool = False
     version: int = 0
     # The store revision of the subscriber's last change (state/store.py stamps it).
@@ -42,6 +47,9 @@ class Subscriber:
                 wire[name] = _copy(self.profile[name])
         if self.channels:
             wire["channels"] = _copy(self.channels)
+        for name in STATUS_FIELDS:
+            if name in self.profile:
+                wire[name] = self.profile[name]
         wire["_organizationId"] = self.organization_id
         wire["_environmentId"] = self.environment_id
         wire["deleted"] = self.deleted

@@ -10,11 +10,20 @@ from typing import Any, ClassVar
 from mockserver.contract import bundled_path
 from mockserver.novu.auth import Caller
 from mockserver.novu.errors import NovuError, ValidationFailed
+from mockserver.novu.secrets import SecretRules
 from mockserver.resources.base import Host, Resource, Table
-from mockserver.resources.ports import SubscriberListener
+from mockserver.resources.ports import (
+    IntegrationSelector,
+    SubscriberListener,
+    WorkflowCatalogue,
+    integration_selector,
+    workflow_catalogue,
+)
 from mockserver.resources.subscribers.backend import SubscribersBackend
+from mockserver.resources.subscribers.channels import SubscriberChannels
 from mockserver.resources.subscribers.models import Subscriber
-from mockserver.resources.subscribers.routes import HANDLERS
+from mockserver.resources.subscribers.preferences import SubscriberPreferences, allows
+from mockserver.resources.subscribers.routes import HANDLERS, Services
 from mockserver.resources.subscribers.seeding import populate_environment
 from mockserver.resources.subscribers.snapshot import (
     EXPORT_PROPERTIES,
@@ -39,8 +48,18 @@ class SubscribersResource(Resource):
     title = "Subscribers"
     handlers = HANDLERS
     structures = (bundled_path("SubscriberResponseDto.structure.json"),)
-    # The paths it serves: Novu has more under them (preferences, credentials, notifications).
-    path_prefixes = ("/v2/subscribers", "/v2/subscribers/{subscriberId}", "/v1/subscribers/bulk")
+    # The paths it serves: Novu has more under them (v1's, notifications, subscriptions).
+    path_prefixes = (
+        "/v2/subscribers",
+        "/v2/subscribers/{subscriberId}",
+        "/v2/subscribers/{subscriberId}/preferences",
+        "/v1/subscribers/bulk",
+        "/v1/subscribers/{subscriberId}/credentials*",
+        "/v1/subscribers/{subscriberId}/online-status",
+    )
+    # Chat webhooks and push device tokens are how a message reaches a person's channel:
+    # masked wherever an exchange is kept.
+    secrets = SecretRules(body_keys=frozenset({"webhookUrl", "deviceTokens"}))
     export_properties = EXPORT_PROPERTIES
     dataset_properties: ClassVar[dict[str, Any]] = {
         "subscribers": {"type": "array", "items": {"type": "object"}}
@@ -50,9 +69,22 @@ class SubscribersResource(Resource):
     def __init__(self, host: Host) -> None:
         super().__init__(host)
         self.backend = SubscribersBackend(host.store, host.clock, on_remove=self._removed)
+        self.services = Services(
+            backend=self.backend,
+            channels=SubscriberChannels(host.store, host.clock, self._integrations),
+            preferences=SubscriberPreferences(
+                host.store, host.clock, self._integrations, self._workflows
+            ),
+        )
 
-    def handler_target(self) -> SubscribersBackend:
-        return self.backend
+    def handler_target(self) -> Services:
+        return self.services
+
+    def _integrations(self) -> IntegrationSelector | None:
+        return integration_selector(self.host)
+
+    def _workflows(self) -> WorkflowCatalogue | None:
+        return workflow_catalogue(self.host)
 
     # ---- what others read and change (ports.SubscriberDirectory) ------------------------
 
@@ -66,6 +98,9 @@ class SubscribersResource(Resource):
 
     def live_subscribers(self, environment: Environment) -> Iterable[Subscriber]:
         return subscribers_of(environment).in_order()
+
+    def takes(self, subscriber: Subscriber, workflow: Any, channel: str) -> bool:
+        return allows(subscriber, workflow, channel)
 
     def _removed(self, environment: Environment, subscriber: Subscriber) -> None:
         """Tell every resource that keeps something of a subscriber (subscriptions, messages)

@@ -2,45 +2,94 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from mockserver.resources.base import Exchange, Handler, Reply
 from mockserver.resources.subscribers.backend import SubscribersBackend
+from mockserver.resources.subscribers.channels import SubscriberChannels
+from mockserver.resources.subscribers.preferences import SubscriberPreferences
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the handlers work with: the v2 rules, credentials and online flag (v1), and
+    preferences."""
+
+    backend: SubscribersBackend
+    channels: SubscriberChannels
+    preferences: SubscriberPreferences
 
 
 def _body(call: Exchange) -> dict[str, Any]:
     return call.body if isinstance(call.body, dict) else {}
 
 
-def create(backend: SubscribersBackend, call: Exchange) -> Reply:
+def create(services: Services, call: Exchange) -> Reply:
     fail = str(call.query.get("failIfExists", "")).lower() == "true"
-    made = backend.create(call.caller, _body(call), fail_if_exists=fail)
+    made = services.backend.create(call.caller, _body(call), fail_if_exists=fail)
     return Reply(201, made.to_wire())
 
 
-def get(backend: SubscribersBackend, call: Exchange) -> Reply:
-    return Reply(200, backend.get(call.caller, call.path["subscriberId"]).to_wire())
+def get(services: Services, call: Exchange) -> Reply:
+    return Reply(200, services.backend.get(call.caller, call.path["subscriberId"]).to_wire())
 
 
-def patch(backend: SubscribersBackend, call: Exchange) -> Reply:
-    changed = backend.patch(call.caller, call.path["subscriberId"], _body(call))
+def patch(services: Services, call: Exchange) -> Reply:
+    changed = services.backend.patch(call.caller, call.path["subscriberId"], _body(call))
     return Reply(200, changed.to_wire())
 
 
-def remove(backend: SubscribersBackend, call: Exchange) -> Reply:
-    backend.remove(call.caller, call.path["subscriberId"])
+def remove(services: Services, call: Exchange) -> Reply:
+    services.backend.remove(call.caller, call.path["subscriberId"])
     return Reply(200, {"acknowledged": True, "status": "deleted"})
 
 
-def search(backend: SubscribersBackend, call: Exchange) -> Reply:
-    page = backend.search(call.caller, call.query)
+def search(services: Services, call: Exchange) -> Reply:
+    page = services.backend.search(call.caller, call.query)
     return Reply(200, page.to_wire(lambda subscriber: subscriber.to_wire()))
 
 
-def bulk_create(backend: SubscribersBackend, call: Exchange) -> Reply:
+def bulk_create(services: Services, call: Exchange) -> Reply:
     items = _body(call).get("subscribers")
     listed = [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
-    return Reply(201, backend.bulk_create(call.caller, listed))
+    return Reply(201, services.backend.bulk_create(call.caller, listed))
+
+
+def update_credentials(services: Services, call: Exchange) -> Reply:
+    subscriber = services.channels.set_credentials(
+        call.caller, call.path["subscriberId"], _body(call), replace=True
+    )
+    return Reply(200, subscriber.to_wire())
+
+
+def modify_credentials(services: Services, call: Exchange) -> Reply:
+    subscriber = services.channels.set_credentials(
+        call.caller, call.path["subscriberId"], _body(call), replace=False
+    )
+    return Reply(200, subscriber.to_wire())
+
+
+def delete_credentials(services: Services, call: Exchange) -> Reply:
+    services.channels.remove_credentials(
+        call.caller, call.path["subscriberId"], call.path["providerId"]
+    )
+    return Reply(204, None)
+
+
+def online_status(services: Services, call: Exchange) -> Reply:
+    online = _body(call).get("isOnline") is True
+    subscriber = services.channels.set_online(call.caller, call.path["subscriberId"], online)
+    return Reply(200, subscriber.to_wire())
+
+
+def get_preferences(services: Services, call: Exchange) -> Reply:
+    return Reply(200, services.preferences.read(call.caller, call.path["subscriberId"]))
+
+
+def update_preferences(services: Services, call: Exchange) -> Reply:
+    answer = services.preferences.update(call.caller, call.path["subscriberId"], _body(call))
+    return Reply(200, answer)
 
 
 HANDLERS: dict[str, Handler] = {
@@ -50,4 +99,10 @@ HANDLERS: dict[str, Handler] = {
     "SubscribersController_removeSubscriber": remove,
     "SubscribersController_searchSubscribers": search,
     "SubscribersV1Controller_bulkCreateSubscribers": bulk_create,
+    "SubscribersV1Controller_updateSubscriberChannel": update_credentials,
+    "SubscribersV1Controller_modifySubscriberChannel": modify_credentials,
+    "SubscribersV1Controller_deleteSubscriberCredentials": delete_credentials,
+    "SubscribersV1Controller_updateSubscriberOnlineFlag": online_status,
+    "SubscribersController_getSubscriberPreferences": get_preferences,
+    "SubscribersController_updateSubscriberPreferences": update_preferences,
 }

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from mockserver.resources.subscribers.models import PROFILE_FIELDS, Subscriber
+from mockserver.resources.subscribers.models import PROFILE_FIELDS, STATUS_FIELDS, Subscriber
+from mockserver.resources.subscribers.preferences import PREFERENCES_FORM
 from mockserver.resources.subscribers.state import subscribers_of
 from mockserver.state.snapshot import OBJECT_ID, TIMESTAMP
 from mockserver.state.store import Environment
@@ -25,6 +26,9 @@ _SUBSCRIBER = {
         **{name: _NULLABLE_TEXT for name in PROFILE_FIELDS if name != "data"},
         "data": {"type": ["object", "null"]},
         "channels": {"type": "array", "items": {"type": "object"}},
+        "isOnline": {"type": ["boolean", "null"]},
+        "lastOnlineAt": _NULLABLE_TEXT,
+        "preferences": PREFERENCES_FORM,
         "deleted": {"type": "boolean"},
         "createdAt": TIMESTAMP,
         "updatedAt": TIMESTAMP,
@@ -35,16 +39,17 @@ EXPORT_PROPERTIES: dict[str, Any] = {"subscribers": {"type": "array", "items": _
 
 
 def export_environment(environment: Environment) -> dict[str, Any]:
-    return {
-        "subscribers": [
-            {
-                key: value
-                for key, value in subscriber.to_wire().items()
-                if key not in ("_environmentId", "_organizationId")
-            }
-            for subscriber in subscribers_of(environment).by_id.values()
-        ]
-    }
+    exported = []
+    for subscriber in subscribers_of(environment).by_id.values():
+        item = {
+            key: value
+            for key, value in subscriber.to_wire().items()
+            if key not in ("_environmentId", "_organizationId")
+        }
+        if subscriber.preferences:
+            item["preferences"] = subscriber.preferences
+        exported.append(item)
+    return {"subscribers": exported}
 
 
 def import_environment(
@@ -70,8 +75,11 @@ def import_environment(
                 environment_id=environment.id,
                 organization_id=environment.organization_id,
                 subscriber_id=item["subscriberId"],
-                profile={name: item[name] for name in PROFILE_FIELDS if name in item},
+                profile={
+                    name: item[name] for name in (*PROFILE_FIELDS, *STATUS_FIELDS) if name in item
+                },
                 channels=list(item.get("channels", [])),
+                preferences=dict(item.get("preferences", {})),
                 created_at=created,
                 updated_at=updated,
                 deleted=item["deleted"],

@@ -158,9 +158,7 @@ class TopicsResource(Resource):
             except NovuError as exc:
                 raise DatasetError(f"{where}, topic {index}: {exc.message}") from exc
             ids = entry.get("subscriberIds") or []
-            _held, errors, _asked = backend.subscribe(
-                caller, entry["key"], {"subscriberIds": ids}
-            )
+            _held, errors, _asked = backend.subscribe(caller, entry["key"], {"subscriberIds": ids})
             if errors:
                 raise DatasetError(f"{where}, topic {index}: {errors[0]['message']}")
 

@@ -55,6 +55,12 @@ class WorkflowsResource(Resource):
     def find_workflow(self, environment: Environment, identifier: str) -> Workflow | None:
         return workflows_of(environment).by_identifier.get(identifier)
 
+    def find_any_workflow(self, environment: Environment, key: str) -> Workflow | None:
+        return workflows_of(environment).find(key)
+
+    def all_workflows(self, environment: Environment) -> list[Workflow]:
+        return list(workflows_of(environment).by_id.values())
+
     def workflow_triggered(self, environment: Environment, workflow: Workflow) -> None:
         self.backend.triggered(workflow)
 
