@@ -1,7 +1,9 @@
-"""Costs that are not throughput: loading a spec, and memory for many integrations.
+"""Costs that are not throughput: loading a spec, and memory for many integrations or
+subscribers.
 
-Each measurement runs in a fresh interpreter (`python -m bench.footprint spec PATH` or
-`python -m bench.footprint memory COUNT`) so that no cache or earlier allocation helps it.
+Each measurement runs in a fresh interpreter (`python -m bench.footprint spec PATH`,
+`python -m bench.footprint memory COUNT` or `python -m bench.footprint subscribers COUNT`) so
+that no cache or earlier allocation helps it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ def spec_load_seconds(spec: Path, pin: list[str]) -> dict[str, Any]:
 
 def memory_for(count: int, pin: list[str]) -> dict[str, Any]:
     return _child(pin, "memory", str(count))
+
+
+def subscriber_memory_for(count: int, pin: list[str]) -> dict[str, Any]:
+    return _child(pin, "subscribers", str(count))
 
 
 def _child(pin: list[str], *args: str) -> dict[str, Any]:
@@ -94,11 +100,51 @@ def _measure_memory(count: int) -> dict[str, Any]:
     }
 
 
-def _call(app: Any, method: str, key: str, body: bytes = b"") -> int:
-    """One request to /v1/integrations straight through the WSGI app (no sockets to wait on)."""
+def _measure_subscribers(count: int) -> dict[str, Any]:
+    """A whole server, then `count` subscribers created in one environment by API calls
+    (`POST /v1/subscribers/bulk`, 500 at a time, each with a full profile), and one page of
+    the search answered."""
+    from mockserver.http.app import create_app
+    from mockserver.settings import Settings
+
+    app = create_app(Settings(journal_size=0))
+    server = app.extensions["mockserver"]
+    environment = next(iter(server.organizations[0].environments.values()))
+    key = environment.api_key
+    before = _resident_mb()
+    for start in range(0, count, 500):
+        batch = [
+            {
+                "subscriberId": f"person-{index}",
+                "firstName": "Ada",
+                "lastName": f"Person {index}",
+                "email": f"person-{index}@example.com",
+                "phone": f"+1555{index:07d}",
+                "locale": "en-US",
+                "data": {"plan": "pro"},
+            }
+            for index in range(start, min(start + 500, count))
+        ]
+        body = json.dumps({"subscribers": batch}).encode()
+        status = _call(app, "POST", key, body, path="/v1/subscribers/bulk")
+        assert status == 201, status
+    assert _call(app, "GET", key, path="/v2/subscribers") == 200
+    after = _resident_mb()
+    return {
+        "subscribers": server.resource("subscribers").summary(environment)["subscribers"],
+        "resident_mb": after,
+        "server_before_mb": before,
+        "bytes_per_subscriber": (after - before) * 1024 * 1024 / max(count, 1),
+    }
+
+
+def _call(
+    app: Any, method: str, key: str, body: bytes = b"", *, path: str = "/v1/integrations"
+) -> int:
+    """One request straight through the WSGI app (no sockets to wait on)."""
     environ = {
         "REQUEST_METHOD": method,
-        "PATH_INFO": "/v1/integrations",
+        "PATH_INFO": path,
         "QUERY_STRING": "",
         "SERVER_PROTOCOL": "HTTP/1.1",
         "SERVER_NAME": "127.0.0.1",
@@ -119,5 +165,7 @@ if __name__ == "__main__":
     kind, argument = sys.argv[1], sys.argv[2]
     if kind == "spec":
         print(json.dumps(_measure_spec(Path(argument))))
+    elif kind == "subscribers":
+        print(json.dumps(_measure_subscribers(int(argument))))
     else:
         print(json.dumps(_measure_memory(int(argument))))

@@ -36,6 +36,18 @@ from bench.servers import Pinning, Running, bare_command, mockserver_command, pi
 ROOT = Path(__file__).resolve().parents[1]
 NOVU_DOCUMENT = ROOT.parent / "shared" / "reference" / "novu-openapi.json"
 SPEC_NAME = "novu-integrations.openapi.yaml"
+# The scenarios Prism is measured beside: every write route and the new resources' reads.
+PRISM_SCENARIOS = (
+    "list 20",
+    "create",
+    "update",
+    "set-primary",
+    "trigger",
+    "sub create",
+    "sub get",
+    "topic sub",
+)
+WRITES = ("create", "update", "set-primary", "trigger", "sub create", "topic sub")
 # Issue 6's figures for Stoplight Prism 5 on this kind of machine, for runs without Prism.
 PRISM_SILENCED_RPS = {"list 20": 1900.0, "create": 2300.0}
 PRISM_DEFAULT_RPS = {"list 20": 1000.0, "create": 1050.0}
@@ -118,6 +130,13 @@ def main(argv: list[str] | None = None) -> int:
         f"(server alone {memory['server_before_mb']:.0f} MB, "
         f"{memory['bytes_per_integration']:.0f} bytes per integration)"
     )
+    people = footprint.subscriber_memory_for(args.memory_integrations, pin.server)
+    results["subscriber_memory"] = people
+    print(
+        f"memory: {people['subscribers']:,} subscribers in one environment: "
+        f"{people['resident_mb']:.0f} MB resident "
+        f"({people['bytes_per_subscriber']:.0f} bytes per subscriber)"
+    )
     results["targets"] = targets(results, args)
     print("\ntargets (issue 6):")
     for target in results["targets"]:
@@ -187,7 +206,7 @@ def measure_throughput(
             servers = [
                 name
                 for name in targets_by_server
-                if name in core or scenario.name in ("list 20", "create")
+                if name in core or scenario.name in PRISM_SCENARIOS
             ]
             rounds: dict[str, list[Figures]] = {name: [] for name in servers}
             for _ in range(args.rounds):
@@ -299,6 +318,17 @@ def targets(results: dict[str, Any], args: argparse.Namespace) -> list[dict[str,
         )
         p99 = rows[name]["mock"]["p99_ms"]
         add(f"{name}: p99 < 10 ms", p99 < 10, f"{p99:.2f} ms")
+    for name in [n for n in PRISM_SCENARIOS if n not in ("list 20", "create")]:
+        row = rows[name]
+        if name in WRITES or name == "sub get":
+            if "prism silenced" in row:
+                ratio = row["ratio to prism silenced"]
+                add(f"{name}: 2x Prism silenced", ratio >= 2, f"{ratio:.2f}x")
+            p99 = row["mock"]["p99_ms"]
+            add(f"{name}: p99 < 10 ms", p99 < 10, f"{p99:.2f} ms")
+    if "prism silenced" in rows["create"]:
+        ratio = rows["create"]["ratio to prism silenced"]
+        add("create: 2x Prism silenced (every write)", ratio >= 2, f"{ratio:.2f}x")
     large = f"list {args.large_list}"
     add(
         f"{large}: p99 < 50 ms",
@@ -317,5 +347,11 @@ def targets(results: dict[str, Any], args: argparse.Namespace) -> list[dict[str,
         f"{memory['integrations']:,} integrations < 300 MB resident",
         memory["resident_mb"] < 300,
         f"{memory['resident_mb']:.0f} MB",
+    )
+    people = results["subscriber_memory"]
+    add(
+        f"{people['subscribers']:,} subscribers < 300 MB resident",
+        people["resident_mb"] < 300,
+        f"{people['resident_mb']:.0f} MB",
     )
     return found

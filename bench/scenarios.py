@@ -98,7 +98,42 @@ def prepare(url: str, list_sizes: tuple[int, int]) -> list[Scenario]:
             _request("POST", "/v1/integrations", key, {"providerId": 42, "channel": "email"}),
         )
     )
-    return scenarios
+    return scenarios + _box_scenarios(url)
+
+
+def _box_scenarios(url: str) -> list[Scenario]:
+    """Novu in a box: a trigger of the seeded welcome workflow (an in-app and an email step)
+    to one seeded subscriber, and the subscriber and topic calls apps make around it."""
+    key = _environment(url, "bench-box")
+    subscriber = _call(url, "GET", "/v2/subscribers?limit=1", key)["data"][0]["subscriberId"]
+    topic = _call(url, "GET", "/v2/topics?limit=1", key)["data"][0]["key"]
+    trigger = {"name": "welcome", "to": subscriber, "payload": {"plan": "pro"}}
+    person = {"subscriberId": "bench-person", "firstName": "Bench", "email": "b@example.com"}
+    _call(url, "POST", "/v2/subscribers", key, person)
+    return [
+        Scenario(
+            "trigger",
+            "POST /v1/events/trigger: one subscriber, two steps delivered",
+            _request("POST", "/v1/events/trigger", key, trigger),
+        ),
+        Scenario(
+            "sub create",
+            "POST /v2/subscribers (one subscriberId: Novu's upsert after the first)",
+            _request("POST", "/v2/subscribers", key, person),
+        ),
+        Scenario(
+            "sub get",
+            "GET /v2/subscribers/{subscriberId}",
+            _request("GET", f"/v2/subscribers/{subscriber}", key),
+        ),
+        Scenario(
+            "topic sub",
+            "POST /v2/topics/{key}/subscriptions (one subscriber, already subscribed)",
+            _request(
+                "POST", f"/v2/topics/{topic}/subscriptions", key, {"subscriberIds": [subscriber]}
+            ),
+        ),
+    ]
 
 
 def _request(method: str, path: str, key: str, body: Any = None) -> Request:

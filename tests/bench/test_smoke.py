@@ -18,7 +18,18 @@ from tests.reference import ROOT
 
 pytestmark = pytest.mark.live
 
-SCENARIOS = ["list 20", "list 100", "create", "update", "set-primary", "invalid"]
+SCENARIOS = [
+    "list 20",
+    "list 100",
+    "create",
+    "update",
+    "set-primary",
+    "invalid",
+    "trigger",
+    "sub create",
+    "sub get",
+    "topic sub",
+]
 
 
 def test_the_smoke_run_measures_every_scenario_on_every_server(tmp_path: Path) -> None:
@@ -52,6 +63,7 @@ def test_the_smoke_run_measures_every_scenario_on_every_server(tmp_path: Path) -
     assert "mock on waitress" in results["scenarios"]["list 20"]
     assert Path(results["spec_load"][0]["spec"]).name == "novu-integrations.openapi.yaml"
     assert results["memory"]["integrations"] >= 2000
+    assert results["subscriber_memory"]["subscribers"] >= 2000
     assert {target["what"] for target in results["targets"]} >= {
         ">= 90% of --validation off",
         ">= 80% of a bare Flask app",
@@ -67,7 +79,7 @@ def test_the_built_in_load_generator_keeps_connections_busy_and_counts_statuses(
 
     pin = pinning()
     with started(mockserver_command(pin), "Production") as mock:
-        listing, _, _, _, _, invalid = prepare(mock.url, (20, 30))
+        listing, _, _, _, _, invalid, *_box = prepare(mock.url, (20, 30))
         good = drive(
             mock.url, listing.request, connections=4, seconds=1, pin=pin.client, tool="built-in"
         )

@@ -7,9 +7,10 @@ nesting, an endless output) fails as a rendering error instead of holding the se
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from liquid import Environment
+from liquid import BoundTemplate, Environment
 from liquid.exceptions import LiquidError
 
 
@@ -21,6 +22,13 @@ class BoundedLiquid(Environment):
 
 
 _LIQUID = BoundedLiquid()
+# Parsed templates by source: a workflow's few templates are parsed once, not per message.
+_PARSED_TEMPLATES = 1024
+
+
+@functools.lru_cache(maxsize=_PARSED_TEMPLATES)
+def _parsed(source: str) -> BoundTemplate:
+    return _LIQUID.from_string(source)
 
 
 class TemplateError(ValueError):
@@ -33,7 +41,7 @@ def render(template: Any, variables: dict[str, Any]) -> str:
     if not isinstance(template, str):
         return "" if template is None else str(template)
     try:
-        return _LIQUID.from_string(template).render(**variables)
+        return _parsed(template).render(**variables)
     except LiquidError as failure:
         raise TemplateError(str(failure)) from failure
     except RecursionError as failure:

@@ -84,13 +84,14 @@ class SubscribersBackend:
     def remove(self, caller: Caller, subscriber_id: str) -> None:
         with self.store.lock:
             state = subscribers_of(caller.environment)
-            subscriber = state.live.pop(subscriber_id, None)
+            subscriber = state.live.get(subscriber_id)
             if subscriber is None:
                 raise NovuError(
                     404,
                     "Subscriber was not found",
                     fields={"externalSubscriberId": subscriber_id},
                 )
+            state.retire(subscriber)
             self.store.update(subscriber, deleted=True, updated_at=self.clock.now())
             if self.on_remove is not None:
                 self.on_remove(caller.environment, subscriber)
@@ -136,15 +137,13 @@ class SubscribersBackend:
                         }
                     )
                     continue
-                existing = state.live.get(subscriber_id) or _last_deleted(
-                    state.by_id, subscriber_id
-                )
+                existing = state.live.get(subscriber_id) or state.deleted.get(subscriber_id)
                 if existing is None:
                     self._new(caller.environment, subscriber_id, profile)
                     created.append({"subscriberId": subscriber_id})
                     continue
                 if existing.deleted:
-                    state.live[subscriber_id] = existing
+                    state.revive(existing)
                     self.store.update(existing, deleted=False)
                 self._set(existing, profile)
                 updated.append({"subscriberId": subscriber_id})
@@ -233,8 +232,3 @@ def _fits(subscriber: Subscriber, query: Mapping[str, str]) -> bool:
         return False
     wanted_name = query.get("name")
     return not wanted_name or wanted_name in subscriber.full_name
-
-
-def _last_deleted(by_id: dict[str, Subscriber], subscriber_id: str) -> Subscriber | None:
-    deleted = [s for s in by_id.values() if s.deleted and s.subscriber_id == subscriber_id]
-    return deleted[-1] if deleted else None

@@ -15,11 +15,24 @@ class SubscribersState:
     by_id: dict[str, Subscriber] = field(default_factory=dict)
     # The live ones by their `subscriberId` (unique among live subscribers, as Novu's index is).
     live: dict[str, Subscriber] = field(default_factory=dict)
+    # The last soft-deleted one of each `subscriberId`, which a bulk create revives.
+    deleted: dict[str, Subscriber] = field(default_factory=dict)
 
     def add(self, subscriber: Subscriber) -> None:
         self.by_id[subscriber.id] = subscriber
-        if not subscriber.deleted:
+        if subscriber.deleted:
+            self.deleted[subscriber.subscriber_id] = subscriber
+        else:
             self.live[subscriber.subscriber_id] = subscriber
+
+    def retire(self, subscriber: Subscriber) -> None:
+        """A live subscriber, soft-deleted."""
+        self.live.pop(subscriber.subscriber_id, None)
+        self.deleted[subscriber.subscriber_id] = subscriber
+
+    def revive(self, subscriber: Subscriber) -> None:
+        self.deleted.pop(subscriber.subscriber_id, None)
+        self.live[subscriber.subscriber_id] = subscriber
 
     def in_order(self) -> Iterator[Subscriber]:
         return iter(self.live.values())
