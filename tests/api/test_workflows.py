@@ -150,6 +150,11 @@ def test_workflows_belong_to_their_environment(api: Api, client: FlaskClient, ke
     [
         ({**ORDER_SHIPPED, "workflowId": "has spaces"}, "workflowId"),
         ({**ORDER_SHIPPED, "payloadSchema": {"type": 12}}, "payloadSchema"),
+        # A reference outside the schema would be fetched on every trigger: refused.
+        (
+            {**ORDER_SHIPPED, "payloadSchema": {"$ref": "http://example.com/s.json"}},
+            "payloadSchema",
+        ),
     ],
 )
 def test_bad_workflows_get_a_422_and_nothing_is_made(

@@ -142,3 +142,16 @@ def test_novu_api_sdk_in_a_box(server: LiveServer):
         "get a deleted workflow: 404 ErrorDto",
         "get a deleted topic: 404 ErrorDto",
     ]
+
+
+@pytest.mark.usefixtures("node_modules")
+def test_novu_node_sdk_events(server: LiveServer):
+    result = run_script("novu-node-events.mjs", server)
+    assert result["exercised"] == [
+        "trigger",
+        "trigger to a topic",
+        "bulkTrigger",
+        "broadcast",
+        "cancel",
+    ]
+    assert result["errors"] == ["trigger an unknown workflow: 422 workflow_not_found"]

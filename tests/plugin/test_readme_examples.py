@@ -25,10 +25,10 @@ def readme_examples() -> list[str]:
 
 
 def test_the_section_has_examples():
-    assert len(readme_examples()) == 3
+    assert len(readme_examples()) == 4
 
 
-@pytest.mark.parametrize("index", range(3))
+@pytest.mark.parametrize("index", range(4))
 def test_readme_example_passes(pytester: pytest.Pytester, index: int):
     pytester.makepyfile(test_example=readme_examples()[index])
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")

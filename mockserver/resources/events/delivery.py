@@ -13,11 +13,12 @@ Digest and delay steps hold nothing here: what follows them is delivered at once
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+import orjson
 
 from mockserver.resources.events.models import Failure, Message, Notification
 from mockserver.resources.events.state import events_of
@@ -320,4 +321,4 @@ def _actor_id(actor: Any) -> str | None:
 
 
 def _size(entry: dict[str, Any]) -> int:
-    return len(json.dumps(entry, default=str))
+    return len(orjson.dumps(entry, default=str))

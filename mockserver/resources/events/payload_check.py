@@ -14,6 +14,7 @@ from typing import Any
 
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
+from referencing.exceptions import Unresolvable
 
 from mockserver.novu.errors import NovuError
 
@@ -25,7 +26,12 @@ def checked_payload(payload: dict[str, Any], schema: dict[str, Any]) -> dict[str
     """The payload with the schema's defaults filled in; NovuError 400 when it does not fit."""
     filled = copy.deepcopy(payload)
     _fill_defaults(filled, schema, depth=0)
-    errors = sorted(Draft7Validator(schema).iter_errors(filled), key=lambda e: list(e.path))
+    try:
+        errors = sorted(Draft7Validator(schema).iter_errors(filled), key=lambda e: list(e.path))
+    except Unresolvable as unresolved:
+        # Workflows refuse references outside their schema; one imported by hand still
+        # answers a 400 naming it, never a 500.
+        raise NovuError(400, f"Payload validation failed: root: {unresolved}") from unresolved
     if not errors:
         return filled
     listed = [_listed(error) for error in errors]

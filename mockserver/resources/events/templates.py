@@ -40,6 +40,8 @@ def render(template: Any, variables: dict[str, Any]) -> str:
     would be read back by a person (Novu stores such control values as they are)."""
     if not isinstance(template, str):
         return "" if template is None else str(template)
+    if "{" not in template:
+        return template  # no tag and no output: Liquid would give it back as it is
     try:
         return _parsed(template).render(**variables)
     except LiquidError as failure:

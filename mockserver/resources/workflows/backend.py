@@ -237,17 +237,34 @@ def payload_schema_of(raw: Any) -> dict[str, Any] | None:
     try:
         Draft7Validator.check_schema(raw)
     except SchemaError as broken:
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "payloadSchema",
-                    f"payloadSchema must be a valid JSON schema: {broken.message}",
-                    None,
-                    True,
-                )
-            ]
-        ) from broken
+        raise _schema_problem(broken.message) from broken
+    outside = _outside_reference(raw)
+    if outside is not None:
+        # A reference to another document would have the mock fetch it (or fail) on every
+        # trigger; AJV in Novu resolves none either.
+        raise _schema_problem(f"$ref {outside!r} points outside the schema")
     return dict(raw)
+
+
+def _schema_problem(message: str) -> ValidationFailed:
+    return ValidationFailed(
+        [FieldProblem("payloadSchema", f"payloadSchema must be a valid JSON schema: {message}")]
+    )
+
+
+def _outside_reference(node: Any) -> str | None:
+    """The first `$ref` that is not a pointer into the schema itself, if any."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, dict):
+            ref = current.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#"):
+                return ref
+            pending.extend(current.values())
+        elif isinstance(current, list):
+            pending.extend(current)
+    return None
 
 
 def _with_defaults(step_type: str, values: dict[str, Any]) -> dict[str, Any]:
