@@ -137,11 +137,21 @@ class MockServer:
             self.rate_limiter.clear()
         with self.store.lock:
             self.store.clear()
+            self.clock.restart()
             self._isolated = 0
             seed_store(self.store, self.resources, self.seed)
             if self.dataset is not None:
                 apply_dataset(self.store, self.resources, self.seed, self.dataset)
         self.ready = True
+
+    def advance_clock(self, seconds: float) -> datetime:
+        """Move the frozen clock forward and let every resource do what came due (ValueError
+        when the clock is not frozen)."""
+        with self.store.lock:
+            moment = self.clock.advance(seconds)
+            for resource in self.resources:
+                resource.clock_moved()
+            return moment
 
     def reseed(self, seed: int) -> None:
         """Start again from another seed."""

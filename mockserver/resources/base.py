@@ -226,6 +226,12 @@ class Resource(ABC):
         resource with no dataset entries leaves this as it is."""
         return
 
+    # ---- time ---------------------------------------------------------------------------
+
+    def clock_moved(self) -> None:
+        """The frozen clock was moved forward: do what has come due (held steps)."""
+        return
+
     # ---- for people ---------------------------------------------------------------------
 
     def summary(self, environment: Environment) -> dict[str, int]:

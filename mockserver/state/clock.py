@@ -23,13 +23,32 @@ def parse_timestamp(text: str) -> datetime:
 
 
 class Clock:
-    """Wall-clock time, unless frozen at one instant."""
+    """Wall-clock time, unless frozen at one instant; a frozen clock moves only when told to
+    (`advance`: the admin API's `POST /__mock/clock`), which is how a test lets a delay pass."""
 
     def __init__(self, frozen_at: datetime | None = None) -> None:
+        self._start = frozen_at
         self._frozen_at = frozen_at
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen_at is not None
 
     def now(self) -> datetime:
         return self._frozen_at if self._frozen_at is not None else datetime.now(UTC)
+
+    def advance(self, seconds: float) -> datetime:
+        """Move a frozen clock forward; ValueError for a running clock or going back."""
+        if self._frozen_at is None:
+            raise ValueError("the clock is not frozen (start the server with --frozen-time)")
+        if seconds < 0:
+            raise ValueError("time only moves forward")
+        self._frozen_at += timedelta(seconds=seconds)
+        return self._frozen_at
+
+    def restart(self) -> None:
+        """Back to where it was frozen at first (a reset)."""
+        self._frozen_at = self._start
 
 
 class SteppingClock(Clock):

@@ -18,6 +18,7 @@ from mockserver.http.health import HEALTH_PATH, READY_PATH
 from mockserver.http.pipeline import current_server
 from mockserver.novu.errors import NovuError
 from mockserver.settings import DEFAULT_SEED
+from mockserver.state.clock import iso_timestamp
 from mockserver.state.snapshot import SnapshotError, export_state
 from mockserver.testing.faults import FaultError
 from mockserver.testing.journal import JournalFilter
@@ -55,6 +56,9 @@ def _admin_error(error: AdminError) -> Response:
 
 
 ADMIN_PREFIX = "/__mock"
+# How far one call may move the clock: beyond it a timestamp leaves what the state document
+# can hold.
+MAX_ADVANCE_SECONDS = 10 * 365 * 86400
 # Paths under the prefix that reveal nothing and stay open to whoever can reach the server.
 OPEN_PATHS = frozenset({HEALTH_PATH, READY_PATH})
 
@@ -310,6 +314,29 @@ def remove_fault(fault_id: str) -> Response:
     if not current_server().faults.remove(fault_id):
         raise AdminError(404, f"no fault with id {fault_id} (it may have run out)")
     return _json({"removed": fault_id})
+
+
+@admin.get("/clock")
+def read_clock() -> Response:
+    clock = current_server().clock
+    return _json({"now": iso_timestamp(clock.now()), "frozen": clock.frozen})
+
+
+@admin.post("/clock")
+def move_clock() -> Response:
+    """`{"advanceSeconds": n}`: move the frozen clock forward; what delays held back and has
+    come due is delivered now."""
+    body = _object_body()
+    seconds = body.get("advanceSeconds")
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+        raise AdminError(400, "advanceSeconds must be a number of seconds, 0 or more")
+    if seconds > MAX_ADVANCE_SECONDS:
+        raise AdminError(400, f"advanceSeconds is at most {MAX_ADVANCE_SECONDS} (ten years)")
+    try:
+        moment = current_server().advance_clock(float(seconds))
+    except ValueError as refused:
+        raise AdminError(409, str(refused)) from refused
+    return _json({"now": iso_timestamp(moment), "frozen": True})
 
 
 @admin.get("/<view>")

@@ -22,6 +22,7 @@ from mockserver.novu.auth import Caller
 from mockserver.replay.proxy import PlayedExchange
 from mockserver.server import MockServer
 from mockserver.settings import DEFAULT_SEED, Settings, ValidationMode
+from mockserver.state.clock import iso_timestamp, parse_timestamp
 from mockserver.testing.journal import JournalEntry, JournalFilter, Violation
 from mockserver.testing.threaded import ThreadedServer
 
@@ -44,6 +45,9 @@ class MockConfig:
     rate_limit: str | None = None
     # A dataset file, the format of `serve --fixtures` (fixtures/README.md).
     dataset: str | None = None
+    # An ISO 8601 instant the clock stays at until the test moves it (advance_clock): delays
+    # then hold the steps after them.
+    frozen_time: str | None = None
 
     def settings(self) -> Settings:
         return Settings(
@@ -51,6 +55,7 @@ class MockConfig:
             validation=ValidationMode(self.validation),
             rate_limit=self.rate_limit,
             fixtures_path=Path(self.dataset) if self.dataset else None,
+            frozen_time=parse_timestamp(self.frozen_time) if self.frozen_time else None,
         )
 
 
@@ -335,6 +340,12 @@ class NovuMock:
 
         call.__doc__ = helper.__doc__
         return call
+
+    def advance_clock(self, seconds: float) -> str:
+        """Move the frozen clock (`@pytest.mark.novu_mock(frozen_time=...)`) forward, as
+        `POST /__mock/clock` does: what delays held back and came due is delivered. Returns the
+        new time."""
+        return iso_timestamp(self.server.advance_clock(seconds))
 
     def add_fault(self, **fault: Any) -> dict[str, Any]:
         """Start a fault, as POST /__mock/faults does (FaultError, a ValueError, if refused)."""

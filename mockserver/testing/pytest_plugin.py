@@ -99,8 +99,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(seed=4010, validation='strict', rate_limit=None, dataset=None, "
-        "state=None, data='test', empty=False, expect_violations=False): configure the Novu "
-        "mock for this test",
+        "frozen_time=None, state=None, data='test', empty=False, expect_violations=False): "
+        "configure the Novu mock for this test",
     )
 
 

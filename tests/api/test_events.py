@@ -354,3 +354,63 @@ def test_the_in_app_feed_and_its_counts(api: Api) -> None:
     status, body = api.call("GET", "/v2/subscribers/ghost/notifications/count?filters=[]")
     assert status == 400 and body["message"].startswith("Subscriber ghost doesn't exist in")
     assert api.call("GET", "/v2/subscribers/ghost/notifications")[0] == 404
+
+
+DELAYED: dict[str, Any] = {
+    **WORKFLOW,
+    "steps": [
+        WORKFLOW["steps"][1],
+        {
+            "name": "Wait",
+            "type": "delay",
+            "controlValues": {"type": "regular", "amount": 5, "unit": "minutes"},
+        },
+        WORKFLOW["steps"][0],
+    ],
+}
+
+
+def test_on_a_running_clock_a_delay_holds_nothing(api: Api, client: FlaskClient) -> None:
+    make_workflow(api, steps=DELAYED["steps"])
+    answer = trigger(api, to={"subscriberId": "now", "email": "now@x.io"})[1]["data"]
+    assert [e["channel"] for e in outbox(client)] == ["in_app", "email"]
+    assert api.call("DELETE", f"/v1/events/trigger/{answer['transactionId']}")[1] == {"data": False}
+
+
+def test_on_a_frozen_clock_a_delay_waits_for_time_to_pass_and_can_be_cancelled() -> None:
+    from datetime import UTC, datetime
+
+    from mockserver.http.app import create_app
+    from mockserver.settings import Settings
+
+    start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    app = create_app(Settings(frozen_time=start))
+    client = app.test_client()
+    key = next(iter(app.extensions["mockserver"].organizations[0].environments.values())).api_key
+    api = Api(client, f"ApiKey {key}")
+    make_workflow(api, steps=DELAYED["steps"])
+    kept = trigger(api, to={"subscriberId": "k", "email": "k@x.io"}, transactionId="kept")
+    dropped = trigger(api, to={"subscriberId": "d", "email": "d@x.io"}, transactionId="dropped")
+    assert kept[0] == dropped[0] == 201
+    assert [e["channel"] for e in outbox(client)] == ["in_app", "in_app"]
+    assert api.call("DELETE", "/v1/events/trigger/dropped") == (200, {"data": True})
+    assert api.call("DELETE", "/v1/events/trigger/dropped") == (200, {"data": False})
+
+    moved = client.post("/__mock/clock", json={"advanceSeconds": 299})
+    assert moved.get_json() == {"now": "2026-03-01T09:04:59.000Z", "frozen": True}
+    assert len(outbox(client)) == 2  # not yet
+    client.post("/__mock/clock", json={"advanceSeconds": 1})
+    emails = outbox(client, channel="email")
+    assert [(e["transactionId"], e["createdAt"]) for e in emails] == [
+        ("kept", "2026-03-01T09:05:00.000Z")
+    ]
+    assert client.get("/__mock/clock").get_json()["now"] == "2026-03-01T09:05:00.000Z"
+    assert client.post("/__mock/clock", json={"advanceSeconds": -1}).status_code == 400
+    client.post("/__mock/reset")
+    assert client.get("/__mock/clock").get_json()["now"] == "2026-03-01T09:00:00.000Z"
+
+
+def test_moving_a_running_clock_is_refused(client: FlaskClient) -> None:
+    refused = client.post("/__mock/clock", json={"advanceSeconds": 60})
+    assert refused.status_code == 409
+    assert "not frozen" in refused.get_json()["message"]

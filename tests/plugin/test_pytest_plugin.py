@@ -155,6 +155,30 @@ def test_not_sent(novu_mock):
     )
 
 
+def test_a_frozen_clock_lets_a_test_decide_when_a_delay_is_over(pytester: pytest.Pytester):
+    result = run(
+        pytester,
+        """
+import httpx
+import pytest
+
+@pytest.mark.novu_mock(frozen_time="2026-05-01T08:00:00Z")
+def test_reminder(novu_mock):
+    novu_mock.create_workflow(name="Reminder", workflowId="reminder", active=True, steps=[
+        {"name": "Wait", "type": "delay", "controlValues": {"amount": 1, "unit": "hours"}},
+        {"name": "Inbox", "type": "in_app", "controlValues": {"body": "Still there?"}},
+    ])
+    novu_mock.create_subscriber(subscriberId="ada")
+    httpx.post(f"{novu_mock.url}/v1/events/trigger", headers=novu_mock.headers,
+               json={"name": "reminder", "to": "ada"}).raise_for_status()
+    assert novu_mock.outbox == []
+    assert novu_mock.advance_clock(3600) == "2026-05-01T09:00:00.000Z"
+    novu_mock.assert_sent(channel="in_app", subscriberId="ada", body_contains="Still there?")
+""",
+    )
+    result.assert_outcomes(passed=1)
+
+
 def test_marker_configures_seed_validation_and_rate_limit(pytester: pytest.Pytester):
     result = run(
         pytester,

@@ -14,15 +14,13 @@ from mockserver.state.clock import Clock
 
 
 class HandClock(Clock):
+    """A frozen clock a test moves by any timedelta."""
+
     def __init__(self) -> None:
-        super().__init__()
-        self.moment = datetime(2026, 5, 1, tzinfo=UTC)
+        super().__init__(datetime(2026, 5, 1, tzinfo=UTC))
 
-    def now(self) -> datetime:
-        return self.moment
-
-    def advance(self, **delta: float) -> None:
-        self.moment += timedelta(**delta)
+    def move(self, **delta: float) -> None:
+        self.advance(timedelta(**delta).total_seconds())
 
 
 def answer(status: int, payload: Any) -> FirstAnswer:
@@ -81,9 +79,9 @@ def test_results_expire_after_24_hours_and_stale_claims_after_5_minutes():
     store.begin("org", "done", {})
     store.complete("org", "done", answer(201, {}))
     store.begin("org", "stuck", {})
-    clock.advance(minutes=6)
+    clock.move(minutes=6)
     assert store.begin("org", "stuck", {}) is None  # the stale claim no longer blocks
-    clock.advance(hours=24)
+    clock.move(hours=24)
     assert store.begin("org", "done", {"other": "body"}) is None
 
 
@@ -108,7 +106,7 @@ def test_bucket_allows_the_burst_then_refuses_then_refills():
         '150;w=5;burst=165;comment="token bucket";category="global";cost="single";'
         'serviceLevel="free"'
     )
-    clock.advance(seconds=1)  # 30 tokens a second on the free tier
+    clock.move(seconds=1)  # 30 tokens a second on the free tier
     assert sum(limiter.take("env").allowed for _ in range(31)) == 30
     assert limiter.take("other-env").allowed  # buckets are per environment
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from mockserver.novu.auth import Caller
 from mockserver.novu.errors import BadRequest, NotFound, NovuError
-from mockserver.resources.events.delivery import Ports, Trigger, deliver
+from mockserver.resources.events.delivery import Ports, Trigger, deliver, resume
 from mockserver.resources.events.models import Message, Notification
 from mockserver.resources.events.payload_check import checked_payload
 from mockserver.resources.events.state import events_of
@@ -102,9 +102,23 @@ class EventsBackend:
         return _answer("processed", transaction_id)
 
     def cancel(self, caller: Caller, transaction_id: str) -> bool:
-        """Novu cancels a transaction's `delayed` and `merged` jobs; the mock delivers every
-        step at once, so none ever waits and, as Novu answers for such a trigger, false."""
-        return False
+        """Novu cancels a transaction's `delayed` and `merged` jobs: true when there were any.
+        Only a frozen clock holds steps back (delivery.py), so on a running one, as for a
+        Novu trigger whose steps all ran, it is false."""
+        with self.store.lock:
+            return events_of(caller.environment).cancel(transaction_id)
+
+    def clock_moved(self, environments: Iterable[Environment]) -> None:
+        """Run what the delays held back, now that the clock has passed them (and any delay
+        those runs meet in turn)."""
+        now = self.clock.now()
+        for environment in environments:
+            state = events_of(environment)
+            due = state.take_due(now)
+            while due:
+                for held in due:
+                    resume(held, self.ports())
+                due = state.take_due(now)
 
     def _accepted(
         self, environment: Environment, body: dict[str, Any]
@@ -145,7 +159,7 @@ class EventsBackend:
             actor=body.get("actor"),
             moment=self.clock.now(),
         )
-        deliver(trigger, self.ports())
+        deliver(trigger, self.ports(), hold=self.clock.frozen)
         catalogue = self.workflows()
         if catalogue is not None:
             catalogue.workflow_triggered(environment, workflow)

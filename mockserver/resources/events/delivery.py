@@ -8,14 +8,16 @@ then topic members, minus those listed and the actor), apps/worker `subscriber-j
 `process-subscriber` (a recipient is created or updated, even from a bare id),
 `select-integration` (integrations.resource.select_integration) and the send-message use
 cases (a message per step; no address: the message is kept with status `warning`).
-Digest and delay steps hold nothing here: what follows them is delivered at once.
+Digest and delay steps: on a running clock what follows them is delivered at once; on a
+frozen clock (`--frozen-time`) the rest of the run waits, as a `delayed` job, until the clock
+is moved past its time (`POST /__mock/clock`), and `cancel` can drop it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
@@ -31,6 +33,16 @@ from mockserver.resources.ports import (
 from mockserver.state.store import Environment
 
 CHANNEL_STEPS = ("in_app", "email", "sms", "chat", "push")
+HOLDING_STEPS = ("delay", "digest")
+# A delay's or digest's `unit`, in seconds (a month as Novu's date library adds one, ~30 days).
+_UNIT_SECONDS = {
+    "seconds": 1,
+    "minutes": 60,
+    "hours": 3600,
+    "days": 86400,
+    "weeks": 604800,
+    "months": 2592000,
+}
 # Chat and push providers keep their address in the subscriber's channel credentials.
 _CREDENTIAL_CHANNELS = ("chat", "push")
 
@@ -56,6 +68,19 @@ class Trigger:
     overrides: dict[str, Any]
     actor: Any
     moment: datetime
+
+
+@dataclass(frozen=True)
+class Held:
+    """What is left of one recipient's run while a delay or digest waits (Novu's `delayed`
+    job): the steps from `next_step` on, due at `due`."""
+
+    trigger: Trigger
+    subscriber: Any
+    notification: Notification
+    variables: dict[str, Any]
+    next_step: int
+    due: datetime
 
 
 def recipients_of(
@@ -100,8 +125,9 @@ def recipients_of(
     return recipients
 
 
-def deliver(trigger: Trigger, ports: Ports) -> int:
-    """Run the trigger's workflow for every recipient; how many messages it made."""
+def deliver(trigger: Trigger, ports: Ports, *, hold: bool = False) -> int:
+    """Run the trigger's workflow for every recipient; how many messages it made. With
+    `hold`, a delay or digest keeps the steps after it back until the clock passes it."""
     environment = trigger.environment
     state = events_of(environment)
     if not state.claim_transaction(trigger.transaction_id):
@@ -118,8 +144,16 @@ def deliver(trigger: Trigger, ports: Ports) -> int:
     for subscriber_id, fields in recipients_of(trigger.to, actor_id, ports.topics, environment):
         subscriber = ports.subscribers.upsert_recipient(environment, subscriber_id, fields)
         recipient = {**fields, "subscriberId": subscriber_id}
-        made += _run_for(trigger, ports, subscriber, actor_view, recipient)
+        made += _run_for(trigger, ports, subscriber, actor_view, recipient, hold=hold)
     return made
+
+
+def resume(held: Held, ports: Ports) -> int:
+    """Run what a delay held back, as at the time it came due."""
+    trigger = replace(held.trigger, moment=held.due)
+    return _run_steps(
+        trigger, ports, held.subscriber, held.notification, held.variables, held.next_step
+    )
 
 
 def _run_for(
@@ -128,12 +162,13 @@ def _run_for(
     subscriber: Any,
     actor: dict[str, Any],
     recipient: dict[str, Any],
+    *,
+    hold: bool,
 ) -> int:
     """One recipient's notification and messages; `recipient` is its `to` object (a bare id
     becomes `{subscriberId}`, as the worker's job holds it)."""
     environment, workflow = trigger.environment, trigger.workflow
     state = events_of(environment)
-    steps = [step for step in workflow.steps if step.type in CHANNEL_STEPS]
     notification = Notification(
         id=environment.ids.object_id(trigger.moment),
         environment_id=environment.id,
@@ -157,12 +192,46 @@ def _run_for(
         "actor": actor,
         "workflow": {"workflowId": workflow.workflow_id, "name": workflow.name},
     }
+    return _run_steps(trigger, ports, subscriber, notification, variables, 0, hold=hold)
+
+
+def _run_steps(
+    trigger: Trigger,
+    ports: Ports,
+    subscriber: Any,
+    notification: Notification,
+    variables: dict[str, Any],
+    start: int,
+    *,
+    hold: bool = True,
+) -> int:
+    """The workflow's steps from `start` on: a message (or failure) per channel step, until a
+    delay or digest holds the rest back (when `hold`)."""
+    state = events_of(trigger.environment)
+    steps = trigger.workflow.steps
     made = 0
-    for step in steps:
+    for index in range(start, len(steps)):
+        step = steps[index]
+        if step.type in HOLDING_STEPS:
+            wait = _wait_seconds(step.control_values)
+            if hold and wait > 0:
+                due = trigger.moment + timedelta(seconds=wait)
+                state.hold(Held(trigger, subscriber, notification, variables, index + 1, due))
+                return made
+            continue
+        if step.type not in CHANNEL_STEPS:
+            continue
         entry = _step_outcome(trigger, ports, subscriber, notification, step, variables)
         state.add(entry)
         made += isinstance(entry, Message)
     return made
+
+
+def _wait_seconds(values: Mapping[str, Any]) -> float:
+    amount, unit = values.get("amount"), values.get("unit")
+    if not isinstance(amount, int | float) or isinstance(amount, bool) or amount <= 0:
+        return 0
+    return float(amount) * _UNIT_SECONDS.get(str(unit), 0)
 
 
 def _step_outcome(

@@ -65,6 +65,15 @@ class EventsResource(Resource):
             self._found_workflows = (workflow_catalogue(self.host),)
         return self._found_workflows[0]
 
+    # ---- time passing (a frozen clock moved) ---------------------------------------------
+
+    def clock_moved(self) -> None:
+        self.backend.clock_moved(
+            environment
+            for organization in self.host.store.organizations.values()
+            for environment in organization.environments.values()
+        )
+
     # ---- a deleted subscriber (ports.SubscriberListener) ---------------------------------
 
     def subscriber_removed(self, environment: Environment, subscriber_internal_id: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from mockserver.resources.events.models import Failure, Message, Notification
 from mockserver.state.store import Environment
@@ -18,6 +19,8 @@ MAX_OUTBOX_ENTRIES = 10_000
 MAX_OUTBOX_BYTES = 32 * 1024 * 1024
 MAX_NOTIFICATIONS = 10_000
 MAX_TRANSACTIONS = 20_000
+# Runs a delay holds back at once (a frozen clock that is never moved keeps them all).
+MAX_HELD = 10_000
 
 Entry = Message | Failure
 
@@ -29,6 +32,27 @@ class EventsState:
     notifications: deque[Notification] = field(default_factory=deque)
     # Transaction id -> whether a trigger with it ran (Novu's worker drops a reused one).
     transactions: OrderedDict[str, bool] = field(default_factory=OrderedDict)
+    # Runs a delay or digest holds back (delivery.Held), oldest first.
+    held: deque[Any] = field(default_factory=deque)
+
+    def hold(self, held: Any) -> None:
+        self.held.append(held)
+        while len(self.held) > MAX_HELD:
+            self.held.popleft()
+
+    def take_due(self, now: Any) -> list[Any]:
+        """The held runs whose time has come, earliest first; they are no longer held."""
+        due = sorted((h for h in self.held if h.due <= now), key=lambda h: h.due)
+        if due:
+            self.held = deque(h for h in self.held if h.due > now)
+        return due
+
+    def cancel(self, transaction_id: str) -> bool:
+        """Drop the transaction's held runs; whether there were any (Novu's cancel)."""
+        kept = deque(h for h in self.held if h.trigger.transaction_id != transaction_id)
+        cancelled = len(kept) != len(self.held)
+        self.held = kept
+        return cancelled
 
     def add(self, entry: Entry) -> None:
         self.outbox.append(entry)
@@ -65,6 +89,7 @@ class EventsState:
         )
         self.outbox = kept
         self.outbox_bytes = sum(entry.size for entry in kept)
+        self.held = deque(h for h in self.held if h.subscriber.id != subscriber_internal_id)
 
 
 def events_of(environment: Environment) -> EventsState:
