@@ -24,9 +24,11 @@ from mockserver.contract import Contract
 from mockserver.contract.checks import response_violations
 from mockserver.contract.operations import Operation
 from mockserver.novu.auth import Caller
+from mockserver.novu.errors import NovuError, ValidationFailed
 from mockserver.novu.secrets import SecretRules, scrub_message
 from mockserver.settings import Settings
 from mockserver.state.clock import Clock
+from mockserver.state.dataset import DatasetError
 from mockserver.state.store import Environment, Organization, Store
 
 
@@ -225,6 +227,24 @@ class Resource(ABC):
         """Make a dataset environment's entries; raise DatasetError naming `where`. A
         resource with no dataset entries leaves this as it is."""
         return
+
+    @staticmethod
+    def make_entries(
+        entries: list[Any] | None, where: str, noun: str, make: Callable[[dict[str, Any]], Any]
+    ) -> None:
+        """Make each dataset entry with `make` (the resource's own rules), in order: a refusal
+        (Novu's 4xx, or a list of problems `make` returns) stops the whole dataset, naming the
+        entry (`<where>, <noun> <index>: <why>`)."""
+        for index, entry in enumerate(entries or []):
+            try:
+                problems = make(dict(entry))
+            except ValidationFailed as refused:
+                worded = "; ".join(problem.message for problem in refused.problems)
+                raise DatasetError(f"{where}, {noun} {index}: {worded}") from refused
+            except NovuError as exc:
+                raise DatasetError(f"{where}, {noun} {index}: {exc.message}") from exc
+            if problems:
+                raise DatasetError(f"{where}, {noun} {index}: {problems[0]}")
 
     # ---- time ---------------------------------------------------------------------------
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.live import LiveServer, live_server
-from tests.reference import novu_openapi
+from tests.live import LiveServer
 
 pytestmark = pytest.mark.live
 
@@ -61,13 +59,6 @@ def node_modules() -> Path:
             timeout=600,
         )
     return JS / "node_modules"
-
-
-@pytest.fixture(scope="module", params=["bundled spec", "Novu's published spec"])
-def server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
-    extra = ["--spec", str(novu_openapi())] if request.param != "bundled spec" else []
-    with live_server("--validation", "strict", *extra) as running:
-        yield running
 
 
 def run_script(script: str, server: LiveServer) -> dict[str, list[str]]:

@@ -7,36 +7,15 @@ errors the SDK raises for 404, 409, 422 and 401, and its recovery from a 429.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from novu_py import Novu, models
 from novu_py.utils import BackoffStrategy, RetryConfig
 
+from tests.clients.conftest import NO_RETRIES
 from tests.live import LiveServer, live_server
-from tests.reference import novu_openapi
 
 pytestmark = pytest.mark.live
-
-# The SDK retries 409, 429 and 5xx for up to an hour by default; a test wants the answer at once.
-NO_RETRIES = RetryConfig("none", BackoffStrategy(1, 1, 1.0, 1), False)
-
-
-@pytest.fixture(scope="module", params=["bundled spec", "Novu's published spec"])
-def server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
-    extra = ["--spec", str(novu_openapi())] if request.param != "bundled spec" else []
-    with live_server("--validation", "strict", *extra) as running:
-        yield running
-
-
-@pytest.fixture
-def novu(server: LiveServer) -> Iterator[Novu]:
-    httpx.post(f"{server.url}/__mock/reset")
-    with Novu(
-        server_url=server.url, secret_key=server.development_key, retry_config=NO_RETRIES
-    ) as client:
-        yield client
 
 
 def test_list_create_update_primary_delete(novu: Novu):

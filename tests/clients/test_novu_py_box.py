@@ -5,36 +5,15 @@ trigger delivered read back from the outbox, messages and the activity feed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 from novu_py import Novu, models
-from novu_py.utils import BackoffStrategy, RetryConfig
 
-from tests.live import LiveServer, live_server
-from tests.reference import novu_openapi
+from tests.live import LiveServer
 
 pytestmark = pytest.mark.live
-
-NO_RETRIES = RetryConfig("none", BackoffStrategy(1, 1, 1.0, 1), False)
-
-
-@pytest.fixture(scope="module", params=["bundled spec", "Novu's published spec"])
-def server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
-    extra = ["--spec", str(novu_openapi())] if request.param != "bundled spec" else []
-    with live_server("--validation", "strict", *extra) as running:
-        yield running
-
-
-@pytest.fixture
-def novu(server: LiveServer) -> Iterator[Novu]:
-    httpx.post(f"{server.url}/__mock/reset")
-    with Novu(
-        server_url=server.url, secret_key=server.development_key, retry_config=NO_RETRIES
-    ) as client:
-        yield client
 
 
 def outbox(server: LiveServer, **filters: str) -> list[dict[str, Any]]:

@@ -9,7 +9,6 @@ from typing import Any, ClassVar
 
 from mockserver.contract import bundled_path
 from mockserver.novu.auth import Caller
-from mockserver.novu.errors import NovuError, ValidationFailed
 from mockserver.novu.secrets import SecretRules
 from mockserver.resources.base import Host, Resource, Table
 from mockserver.resources.ports import (
@@ -36,7 +35,6 @@ from mockserver.resources.subscribers.snapshot import (
 )
 from mockserver.resources.subscribers.state import subscribers_of
 from mockserver.state.clock import Clock
-from mockserver.state.dataset import DatasetError
 from mockserver.state.store import Environment, Organization
 
 GET = "SubscribersController_getSubscriber"
@@ -172,17 +170,11 @@ class SubscribersResource(Resource):
         """Each entry is a create request, made as `POST /v2/subscribers` makes it."""
         backend = SubscribersBackend(self.host.store, clock)
         caller = Caller("Bearer", organization, environment)
-        for index, body in enumerate(raw.get("subscribers") or []):
-            try:
-                made = backend.create(caller, dict(body), fail_if_exists=False)
-            except ValidationFailed as refused:
-                worded = "; ".join(problem.message for problem in refused.problems)
-                raise DatasetError(f"{where}, subscriber {index}: {worded}") from refused
-            except NovuError as exc:
-                raise DatasetError(f"{where}, subscriber {index}: {exc.message}") from exc
-            problems = self.violations(made)
-            if problems:
-                raise DatasetError(f"{where}, subscriber {index}: {problems[0]}")
+
+        def make(body: dict[str, Any]) -> list[str]:
+            return self.violations(backend.create(caller, body, fail_if_exists=False))
+
+        self.make_entries(raw.get("subscribers"), where, "subscriber", make)
 
     # ---- for people ---------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from mockserver.novu.auth import Caller
-from mockserver.novu.errors import NovuError
 from mockserver.resources.base import Host, Resource, Table
 from mockserver.resources.ports import SubscriberDirectory, subscriber_directory
 from mockserver.resources.topics.backend import TopicsBackend
@@ -25,7 +24,6 @@ from mockserver.resources.topics.snapshot import (
 )
 from mockserver.resources.topics.state import topics_of
 from mockserver.state.clock import Clock
-from mockserver.state.dataset import DatasetError
 from mockserver.state.store import Environment, Organization
 
 GET = "TopicsController_getTopic"
@@ -152,15 +150,14 @@ class TopicsResource(Resource):
     ) -> None:
         backend = TopicsBackend(self.host.store, clock, self._subscribers)
         caller = Caller("Bearer", organization, environment)
-        for index, entry in enumerate(raw.get("topics") or []):
-            try:
-                backend.upsert(caller, entry, fail_if_exists=False)
-            except NovuError as exc:
-                raise DatasetError(f"{where}, topic {index}: {exc.message}") from exc
+
+        def make(entry: dict[str, Any]) -> list[str]:
+            backend.upsert(caller, entry, fail_if_exists=False)
             ids = entry.get("subscriberIds") or []
             _held, errors, _asked = backend.subscribe(caller, entry["key"], {"subscriberIds": ids})
-            if errors:
-                raise DatasetError(f"{where}, topic {index}: {errors[0]['message']}")
+            return [error["message"] for error in errors]
+
+        self.make_entries(raw.get("topics"), where, "topic", make)
 
     # ---- for people ---------------------------------------------------------------------
 

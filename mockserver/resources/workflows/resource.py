@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from mockserver.novu.auth import Caller
-from mockserver.novu.errors import NovuError, ValidationFailed
 from mockserver.resources.base import Host, Resource, Table
 from mockserver.resources.workflows.backend import WorkflowsBackend
 from mockserver.resources.workflows.models import Workflow
@@ -25,7 +24,6 @@ from mockserver.resources.workflows.snapshot import (
 )
 from mockserver.resources.workflows.state import workflows_of
 from mockserver.state.clock import Clock
-from mockserver.state.dataset import DatasetError
 from mockserver.state.store import Environment, Organization
 
 GET = "WorkflowController_getWorkflow"
@@ -128,14 +126,11 @@ class WorkflowsResource(Resource):
         """Each entry is a create request, made as `POST /v2/workflows` makes it."""
         backend = WorkflowsBackend(self.host.store, clock)
         caller = Caller("Bearer", organization, environment)
-        for index, body in enumerate(raw.get("workflows") or []):
-            try:
-                backend.create(caller, dict(body))
-            except ValidationFailed as refused:
-                worded = "; ".join(problem.message for problem in refused.problems)
-                raise DatasetError(f"{where}, workflow {index}: {worded}") from refused
-            except NovuError as exc:
-                raise DatasetError(f"{where}, workflow {index}: {exc.message}") from exc
+
+        def make(body: dict[str, Any]) -> list[str]:
+            return self.answer_violations(GET, 200, backend.create(caller, body).to_wire())
+
+        self.make_entries(raw.get("workflows"), where, "workflow", make)
 
     # ---- for people ---------------------------------------------------------------------
 
