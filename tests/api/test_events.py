@@ -414,3 +414,23 @@ def test_moving_a_running_clock_is_refused(client: FlaskClient) -> None:
     refused = client.post("/__mock/clock", json={"advanceSeconds": 60})
     assert refused.status_code == 409
     assert "not frozen" in refused.get_json()["message"]
+
+
+def test_a_refused_trigger_changes_nothing_in_the_state(api: Api, client: FlaskClient) -> None:
+    make_workflow(api, validatePayload=True, payloadSchema={"type": "object", "required": ["x"]})
+    before = client.get("/__mock/state").get_json()
+    assert trigger(api, to="nobody-yet", payload={})[0] == 400
+    assert api.call("POST", "/v1/events/trigger", {"name": "nope", "to": "a"})[0] == 422
+    assert client.get("/__mock/state").get_json() == before
+
+
+def test_one_bulk_event_over_512kb_refuses_the_whole_request(api: Api, client: FlaskClient) -> None:
+    make_workflow(api)
+    events = [
+        {"name": "order-shipped", "to": "first"},
+        {"name": "order-shipped", "to": "second", "payload": {"blob": "x" * 530_000}},
+    ]
+    status, body = api.call("POST", "/v1/events/trigger/bulk", {"events": events})
+    assert status == 413
+    assert body["message"].startswith('Event at index 1 (workflow: "order-shipped") has payload')
+    assert outbox(client) == []  # the first event did not run either

@@ -164,3 +164,31 @@ def test_bad_workflows_get_a_422_and_nothing_is_made(
     assert status == 422, answer
     assert field in answer["errors"]
     assert api.call("GET", "/v2/workflows")[1]["data"]["totalCount"] == 1
+
+
+def test_a_refused_change_leaves_the_workflow_and_the_state_as_they_were(
+    api: Api, client: FlaskClient
+) -> None:
+    create(api, ORDER_SHIPPED)
+    before = client.get("/__mock/state").get_json()
+    bad_schema = {"type": 12}
+    replaced = {**ORDER_SHIPPED, "name": "Changed", "origin": "novu-cloud", "preferences": {}}
+    assert (
+        api.call("PUT", "/v2/workflows/order-shipped", {**replaced, "payloadSchema": bad_schema})[0]
+        == 422
+    )
+    assert (
+        api.call(
+            "PATCH", "/v2/workflows/order-shipped", {"name": "x", "payloadSchema": bad_schema}
+        )[0]
+        == 422
+    )
+    assert (
+        api.call(
+            "POST",
+            "/v2/workflows",
+            {**ORDER_SHIPPED, "workflowId": "other", "payloadSchema": bad_schema},
+        )[0]
+        == 422
+    )
+    assert client.get("/__mock/state").get_json() == before

@@ -47,15 +47,15 @@ class EventsBackend:
 
     # ---- triggers -----------------------------------------------------------------------
 
-    def trigger(
-        self, caller: Caller, body: dict[str, Any], *, index: int | None = None
-    ) -> dict[str, Any]:
+    def trigger(self, caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
         environment = caller.environment
-        _check_size(body, index)
+        _check_size(body, None)
+        # Checked before an id is drawn: a refused trigger leaves the id generator (part of
+        # the exported state) as it was.
+        workflow, payload = self._accepted(environment, body)
         transaction_id = _text(body.get("transactionId")) or (
             "txn_" + environment.ids.object_id(self.clock.now())
         )
-        workflow, payload = self._accepted(environment, body)
         if body.get("tenant") not in (None, ""):
             # The mock keeps no tenants, so any tenant named is one Novu would not find.
             return _answer("no_tenant_found", transaction_id)
@@ -71,15 +71,15 @@ class EventsBackend:
     def bulk(self, caller: Caller, events: list[Any]) -> list[dict[str, Any]]:
         """Each event through the same path, in order; one that fails is an `error` item
         (its message, an array staying an array)."""
+        listed = [event if isinstance(event, dict) else {} for event in events]
+        # Every event's size is checked before any runs: a 413 answers the whole request.
+        for index, event in enumerate(listed):
+            _check_size(event, index)
         answers: list[dict[str, Any]] = []
-        for index, event in enumerate(events):
-            if not isinstance(event, dict):
-                event = {}
+        for event in listed:
             try:
-                answers.append(self.trigger(caller, event, index=index))
+                answers.append(self.trigger(caller, event))
             except NovuError as failed:
-                if failed.status == 413:
-                    raise
                 answers.append({"acknowledged": True, "status": "error", "error": [failed.message]})
         return answers
 
@@ -87,10 +87,10 @@ class EventsBackend:
         """Every subscriber of the environment; always `processed` once the checks pass."""
         environment = caller.environment
         _check_size(body, None)
+        workflow, payload = self._accepted(environment, body)
         transaction_id = _text(body.get("transactionId")) or str(
             uuid.UUID(environment.ids.hex_token(32), version=4)
         )
-        workflow, payload = self._accepted(environment, body)
         if workflow.active and body.get("tenant") in (None, ""):
             ports = self.ports()
             everyone = (

@@ -43,6 +43,7 @@ class WorkflowsBackend:
     def create(self, caller: Caller, body: dict[str, Any]) -> Workflow:
         environment = caller.environment
         identifier = _identifier(body.get("workflowId"))
+        _check(body)
         with self.store.lock:
             state = workflows_of(environment)
             if identifier in state.by_identifier:
@@ -75,6 +76,7 @@ class WorkflowsBackend:
     def update(self, caller: Caller, key: str, body: dict[str, Any]) -> Workflow:
         """PUT: the whole workflow again. Steps with an `_id` keep it; others are new; steps
         left out are gone. `active` is true again unless the body says otherwise."""
+        _check(body)
         with self.store.lock:
             workflow = self.get(caller, key)
             steps = self._steps(caller.environment, body.get("steps"), workflow.steps)
@@ -86,6 +88,7 @@ class WorkflowsBackend:
             return workflow
 
     def patch(self, caller: Caller, key: str, body: dict[str, Any]) -> Workflow:
+        _check(body)
         with self.store.lock:
             workflow = self.get(caller, key)
             if "name" in body:
@@ -145,29 +148,14 @@ class WorkflowsBackend:
     # ---- steps --------------------------------------------------------------------------
 
     def _steps(self, environment: Environment, raw: Any, kept: list[Step]) -> list[Step]:
-        items = raw if isinstance(raw, list) else []
-        given = [item["stepId"] for item in items if isinstance(item, dict) and item.get("stepId")]
-        repeated = sorted({s for s in given if given.count(s) > 1})
-        if repeated:
-            raise BadRequest(f"Duplicate stepIds are not allowed: {', '.join(repeated)}")
+        """The steps of a body `_check` passed: those with a kept `_id` keep it; a step id
+        made from a name is made unique."""
+        items = [item for item in raw if isinstance(item, dict)] if isinstance(raw, list) else []
         previous = {step.id: step for step in kept}
+        taken = {item["stepId"] for item in items if item.get("stepId")}
         steps: list[Step] = []
-        taken: set[str] = set(given)
-        problems: list[FieldProblem] = []
-        for index, item in enumerate(items):
-            if not isinstance(item, dict):
-                continue
-            step_type = item.get("type")
-            if step_type not in STEP_TYPES:
-                problems.append(
-                    FieldProblem(
-                        f"steps.{index}.type",
-                        f"type must be one of the following values: {', '.join(STEP_TYPES)}",
-                        step_type,
-                        True,
-                    )
-                )
-                continue
+        for item in items:
+            step_type = item["type"]
             name = str(item.get("name") or step_type)
             existing = previous.get(str(item.get("_id") or ""))
             step_id = item.get("stepId") or (existing.step_id if existing else None)
@@ -188,9 +176,33 @@ class WorkflowsBackend:
                     issues=_issues(step_type, values),
                 )
             )
-        if problems:
-            raise ValidationFailed(problems)
         return steps
+
+
+def _check(body: dict[str, Any]) -> None:
+    """Everything about a create, update or patch that can refuse it, before anything is made
+    or changed (no id drawn, no field set): step types, explicit step ids given twice, the
+    payload schema."""
+    raw = body.get("steps")
+    items = [item for item in raw if isinstance(item, dict)] if isinstance(raw, list) else []
+    given = [item["stepId"] for item in items if item.get("stepId")]
+    repeated = sorted({s for s in given if given.count(s) > 1})
+    if repeated:
+        raise BadRequest(f"Duplicate stepIds are not allowed: {', '.join(repeated)}")
+    problems = [
+        FieldProblem(
+            f"steps.{index}.type",
+            f"type must be one of the following values: {', '.join(STEP_TYPES)}",
+            item.get("type"),
+            True,
+        )
+        for index, item in enumerate(items)
+        if item.get("type") not in STEP_TYPES
+    ]
+    if problems:
+        raise ValidationFailed(problems)
+    if "payloadSchema" in body:
+        payload_schema_of(body["payloadSchema"])
 
 
 def _identifier(raw: Any) -> str:
