@@ -9,7 +9,7 @@ so the registry stays the only place that names a resource's module
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from mockserver.state.store import Environment
@@ -44,16 +44,18 @@ class SubscriberView(Protocol):
 
 @runtime_checkable
 class SubscriberDirectory(Protocol):
-    def find_subscriber(self, environment: Environment, subscriber_id: str) -> Any: ...
+    def find_subscriber(
+        self, environment: Environment, subscriber_id: str
+    ) -> SubscriberView | None: ...
 
     def upsert_recipient(
         self, environment: Environment, subscriber_id: str, fields: Mapping[str, Any]
-    ) -> Any:
+    ) -> SubscriberView:
         """The subscriber with that id, made if missing, with the given profile fields set (as
         Novu's worker does for a trigger's recipient)."""
         ...
 
-    def live_subscribers(self, environment: Environment) -> Iterable[Any]: ...
+    def live_subscribers(self, environment: Environment) -> Iterable[SubscriberView]: ...
 
     def takes(self, subscriber: Any, workflow: Any, channel: str) -> bool:
         """Whether the subscriber's preferences let the workflow send on `channel`."""
@@ -85,24 +87,26 @@ class WorkflowView(Protocol):
     @property
     def payload_schema(self) -> dict[str, Any] | None: ...
     @property
-    def steps(self) -> list[Any]: ...
+    def steps(self) -> Sequence[WorkflowStepView]: ...
     @property
     def tags(self) -> list[str]: ...
     @property
     def critical(self) -> bool: ...
+    @property
+    def slug(self) -> str: ...
 
 
 @runtime_checkable
 class WorkflowCatalogue(Protocol):
-    def find_workflow(self, environment: Environment, identifier: str) -> Any:
+    def find_workflow(self, environment: Environment, identifier: str) -> WorkflowView | None:
         """The workflow whose trigger identifier is `identifier`, or None."""
         ...
 
-    def find_any_workflow(self, environment: Environment, key: str) -> Any:
+    def find_any_workflow(self, environment: Environment, key: str) -> WorkflowView | None:
         """The workflow with that identifier, `_id` or slug, or None."""
         ...
 
-    def all_workflows(self, environment: Environment) -> Iterable[Any]: ...
+    def all_workflows(self, environment: Environment) -> Iterable[WorkflowView]: ...
 
     def workflow_triggered(self, environment: Environment, workflow: Any) -> None:
         """Record that a trigger ran the workflow (its `lastTriggeredAt`)."""
@@ -124,12 +128,12 @@ class IntegrationView(Protocol):
 class IntegrationSelector(Protocol):
     def select_integration(
         self, environment: Environment, channel: str, identifier: str | None = None
-    ) -> Any:
+    ) -> IntegrationView | None:
         """The integration Novu's worker would send a `channel` step through (None: none is
         active), or the active one with `identifier` when the trigger names one."""
         ...
 
-    def active_provider(self, environment: Environment, provider_id: str) -> Any:
+    def active_provider(self, environment: Environment, provider_id: str) -> IntegrationView | None:
         """The newest active integration of `provider_id` (subscriber credentials need one)."""
         ...
 
