@@ -187,3 +187,16 @@ def test_topics_and_workflows_travel_in_the_state_document(api: Api, client: Any
     assert refused.status_code == 400
     assert any("no live subscriber 'someone-else'" in p for p in refused.get_json()["problems"])
     assert api.call("GET", "/v2/topics/saved/subscriptions")[1]["data"] == listed
+
+
+def test_a_subscribers_own_subscriptions_across_topics(api: Api) -> None:
+    subscribers(api, "many")
+    for key in ("alpha", "beta"):
+        api.call("POST", f"/v2/topics/{key}/subscriptions", {"subscriberIds": ["many"]})
+    status, body = api.call("GET", "/v2/subscribers/many/subscriptions")
+    assert status == 200
+    assert sorted(item["topic"]["key"] for item in body["data"]) == ["alpha", "beta"]
+    assert body["totalCount"] == 2 and body["data"][0]["identifier"].startswith("tk=")
+    narrowed = api.call("GET", "/v2/subscribers/many/subscriptions?key=beta")[1]
+    assert [item["topic"]["key"] for item in narrowed["data"]] == ["beta"]
+    assert api.call("GET", "/v2/subscribers/ghost/subscriptions")[0] == 404

@@ -192,3 +192,35 @@ def test_a_refused_change_leaves_the_workflow_and_the_state_as_they_were(
         == 422
     )
     assert client.get("/__mock/state").get_json() == before
+
+
+def test_sync_copies_a_workflow_into_another_environment_and_replaces_it_after(
+    api: Api, client: FlaskClient, keys: Keys
+) -> None:
+    create(api, ORDER_SHIPPED)
+    production = Api(client, f"ApiKey {keys.production}")
+    assert production.call("GET", "/v2/workflows/order-shipped")[0] == 404
+    listed = client.get("/__mock/environments").get_json()
+    environment_id = next(
+        e["_id"]
+        for o in listed["organizations"]
+        for e in o["environments"]
+        if e["apiKey"] == keys.production
+    )
+    status, body = api.call(
+        "PUT", "/v2/workflows/order-shipped/sync", {"targetEnvironmentId": environment_id}
+    )
+    assert status == 200
+    copy = body["data"]
+    assert copy["workflowId"] == "order-shipped"
+    assert production.call("GET", "/v2/workflows/order-shipped")[1]["data"]["_id"] == copy["_id"]
+    api.call("PATCH", "/v2/workflows/order-shipped", {"name": "Order shipped (v2)"})
+    again = api.call(
+        "PUT", "/v2/workflows/order-shipped/sync", {"targetEnvironmentId": environment_id}
+    )[1]["data"]
+    assert (again["_id"], again["name"]) == (copy["_id"], "Order shipped (v2)")
+    assert [s["_id"] for s in again["steps"]] == [s["_id"] for s in copy["steps"]]
+    status, body = api.call(
+        "PUT", "/v2/workflows/order-shipped/sync", {"targetEnvironmentId": "f" * 24}
+    )
+    assert status == 404

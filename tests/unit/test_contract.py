@@ -105,6 +105,11 @@ EXPECTED_OPERATIONS = {
         "SubscribersController_getSubscriberNotificationsCount",
         "200",
     ),
+    ("PUT", "/v2/workflows/{workflowId}/sync"): ("WorkflowController_sync", "200"),
+    ("GET", "/v2/subscribers/{subscriberId}/subscriptions"): (
+        "SubscribersController_listSubscriberTopics",
+        "200",
+    ),
     ("POST", "/v1/events/trigger"): ("EventsController_trigger", "201"),
     ("POST", "/v1/events/trigger/bulk"): ("EventsController_triggerBulk", "201"),
     ("POST", "/v1/events/trigger/broadcast"): ("EventsController_broadcastEventToAll", "201"),

@@ -178,6 +178,31 @@ class TopicsBackend:
             held, sort_key=sort_key, id_of=lambda subscription: subscription.id, query=query
         )
 
+    def subscriptions_of(
+        self, caller: Caller, subscriber_id: str, query: Mapping[str, str]
+    ) -> Page[tuple[Subscription, Topic]]:
+        """One subscriber's subscriptions across topics (`key` narrows to one topic)."""
+        subscriber = self.subscriber(caller.environment, subscriber_id)
+        if subscriber is None:
+            raise NotFound(f"Subscriber: {subscriber_id} was not found")
+        state = topics_of(caller.environment)
+        wanted = query.get("key")
+        held = [
+            (members[subscriber.id], topic)
+            for topic in state.by_key.values()
+            if (not wanted or topic.key == wanted)
+            and subscriber.id in (members := state.members(topic))
+        ]
+        order_by = query.get("orderBy") or "_id"
+
+        def sort_key(item: tuple[Subscription, Topic]) -> tuple[str, str]:
+            subscription = item[0]
+            if order_by == "createdAt":
+                return (subscription.created_at.isoformat(), subscription.id)
+            return (subscription.id, subscription.id)
+
+        return cursor_page(held, sort_key=sort_key, id_of=lambda item: item[0].id, query=query)
+
     def subscription(self, caller: Caller, key: str, identifier: str) -> Subscription:
         topic = self.get(caller, key)
         for held in topics_of(caller.environment).members(topic).values():

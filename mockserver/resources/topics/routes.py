@@ -78,21 +78,29 @@ def unsubscribe(backend: TopicsBackend, call: Exchange) -> Reply:
     return _outcome(200, removed, errors, asked)
 
 
+def _listed(
+    backend: TopicsBackend, call: Exchange, subscription: Subscription, topic: Topic
+) -> dict[str, Any]:
+    """A subscription as the list routes write it (TopicSubscriptionResponseDto)."""
+    subscriber = backend.subscriber(call.caller.environment, subscription.subscriber_id)
+    return {
+        "_id": subscription.id,
+        "identifier": subscription.identifier,
+        "createdAt": iso_timestamp(subscription.created_at),
+        "topic": topic.to_wire(),
+        "subscriber": subscriber_summary(subscriber) if subscriber is not None else None,
+    }
+
+
 def list_subscriptions(backend: TopicsBackend, call: Exchange) -> Reply:
     topic = backend.get(call.caller, call.path["topicKey"])
     page = backend.subscriptions(call.caller, call.path["topicKey"], call.query)
+    return Reply(200, page.to_wire(lambda held: _listed(backend, call, held, topic)))
 
-    def write(subscription: Subscription) -> dict[str, Any]:
-        subscriber = backend.subscriber(call.caller.environment, subscription.subscriber_id)
-        return {
-            "_id": subscription.id,
-            "identifier": subscription.identifier,
-            "createdAt": iso_timestamp(subscription.created_at),
-            "topic": topic.to_wire(),
-            "subscriber": subscriber_summary(subscriber) if subscriber is not None else None,
-        }
 
-    return Reply(200, page.to_wire(write))
+def list_subscriber_topics(backend: TopicsBackend, call: Exchange) -> Reply:
+    page = backend.subscriptions_of(call.caller, call.path["subscriberId"], call.query)
+    return Reply(200, page.to_wire(lambda item: _listed(backend, call, *item)))
 
 
 def get_subscription(backend: TopicsBackend, call: Exchange) -> Reply:
@@ -113,4 +121,5 @@ HANDLERS: dict[str, Handler] = {
     "TopicsController_deleteTopicSubscriptions": unsubscribe,
     "TopicsController_listTopicSubscriptions": list_subscriptions,
     "TopicsController_getTopicSubscription": get_subscription,
+    "SubscribersController_listSubscriberTopics": list_subscriber_topics,
 }

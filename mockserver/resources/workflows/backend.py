@@ -18,7 +18,7 @@ from jsonschema import Draft7Validator
 from jsonschema.exceptions import SchemaError
 
 from mockserver.novu.auth import Caller
-from mockserver.novu.errors import BadRequest, FieldProblem, NovuError, ValidationFailed
+from mockserver.novu.errors import BadRequest, FieldProblem, NotFound, NovuError, ValidationFailed
 from mockserver.resources.workflows.models import STEP_TYPES, Step, Workflow
 from mockserver.resources.workflows.state import workflows_of
 from mockserver.state.clock import Clock
@@ -96,6 +96,29 @@ class WorkflowsBackend:
             _apply_fields(workflow, body, active_default=None)
             self.store.update(workflow, updated_at=self.clock.now())
             return workflow
+
+    def sync(self, caller: Caller, key: str, target_environment_id: str) -> Workflow:
+        """Copy the workflow into another environment of the organization under the same
+        `workflowId`, made or replaced there (how Novu promotes a workflow from Development);
+        the target's copy keeps its own `_id` and step ids."""
+        with self.store.lock:
+            source = self.get(caller, key)
+            target = caller.organization.environments.get(target_environment_id)
+            if target is None:
+                # Novu's sync use case looks the environment up in the organization; the
+                # wording of its 404 was not read.
+                raise NotFound(f"Environment {target_environment_id} not found")
+            body = source_body(source)
+            copy = workflows_of(target).by_identifier.get(source.workflow_id)
+            target_caller = Caller(caller.scheme, caller.organization, target)
+            if copy is None:
+                return self.create(target_caller, body)
+            kept = {step.step_id: step.id for step in copy.steps}
+            body["steps"] = [
+                {**step, **({"_id": kept[step["stepId"]]} if step["stepId"] in kept else {})}
+                for step in body["steps"]
+            ]
+            return self.update(target_caller, copy.workflow_id, body)
 
     def remove(self, caller: Caller, key: str) -> None:
         with self.store.lock:
@@ -177,6 +200,30 @@ class WorkflowsBackend:
                 )
             )
         return steps
+
+
+def source_body(workflow: Workflow) -> dict[str, Any]:
+    """A create (or PUT) body that makes the same workflow."""
+    return {
+        "name": workflow.name,
+        "workflowId": workflow.workflow_id,
+        "description": workflow.description,
+        "tags": list(workflow.tags),
+        "active": workflow.active,
+        "validatePayload": workflow.validate_payload,
+        "payloadSchema": workflow.payload_schema,
+        "isTranslationEnabled": workflow.is_translation_enabled,
+        "severity": workflow.severity,
+        "steps": [
+            {
+                "name": step.name,
+                "type": step.type,
+                "stepId": step.step_id,
+                "controlValues": dict(step.control_values),
+            }
+            for step in workflow.steps
+        ],
+    }
 
 
 def _check(body: dict[str, Any]) -> None:

@@ -34,7 +34,11 @@ class WorkflowsResource(Resource):
     name = "workflows"
     title = "Workflows"
     handlers = HANDLERS
-    path_prefixes = ("/v2/workflows", "/v2/workflows/{workflowId}")
+    path_prefixes = (
+        "/v2/workflows",
+        "/v2/workflows/{workflowId}",
+        "/v2/workflows/{workflowId}/sync",
+    )
     export_properties = EXPORT_PROPERTIES
     dataset_properties: ClassVar[dict[str, Any]] = {
         "workflows": {"type": "array", "items": {"type": "object"}}

@@ -40,6 +40,11 @@ def search(backend: WorkflowsBackend, call: Exchange) -> Reply:
     return Reply(200, {"workflows": [w.to_list_item() for w in page], "totalCount": total})
 
 
+def sync(backend: WorkflowsBackend, call: Exchange) -> Reply:
+    target = str(_body(call).get("targetEnvironmentId") or "")
+    return Reply(200, backend.sync(call.caller, call.path["workflowId"], target).to_wire())
+
+
 HANDLERS: dict[str, Handler] = {
     "WorkflowController_create": create,
     "WorkflowController_getWorkflow": get,
@@ -47,4 +52,5 @@ HANDLERS: dict[str, Handler] = {
     "WorkflowController_patchWorkflow": patch,
     "WorkflowController_removeWorkflow": remove,
     "WorkflowController_searchWorkflows": search,
+    "WorkflowController_sync": sync,
 }
