@@ -260,6 +260,36 @@ def test_the_state_view_shows_primaries_and_a_reset_brings_the_seed_back(
     never_reloaded(page)
 
 
+def test_what_a_trigger_delivered_shows_in_the_environments_outbox(
+    server: LiveServer, page: webdriver.Chrome
+) -> None:
+    page.find_element(By.ID, "tab-state").click()
+    development = wait_for(
+        page, lambda: page.find_element(By.CSS_SELECTOR, "#state details[data-environment]")
+    )
+    development.find_element(By.TAG_NAME, "summary").click()
+    with api(server) as client:
+        made = client.post(
+            "/v2/subscribers",
+            json={"subscriberId": "inspected", "firstName": "Ines", "email": "ines@example.com"},
+        )
+        assert made.status_code == 201
+        sent = client.post("/v1/events/trigger", json={"name": "welcome", "to": "inspected"})
+        assert sent.status_code == 201
+    wait_for(page, lambda: "ines@example.com" in page.find_element(By.ID, "state").text)
+    # The view is drawn again as the state changes: the sections are found afresh.
+    outbox = next(
+        section
+        for section in page.find_elements(By.CSS_SELECTOR, "#state details[open] section.resource")
+        if "Outbox" in section.text
+    )
+    assert "Welcome" in outbox.text and "Ines" in outbox.text  # the rendered subject
+    assert "email" in outbox.text and "in_app" in outbox.text
+    page.execute_script("arguments[0].scrollIntoView()", outbox)
+    shot(page, "state-outbox")
+    never_reloaded(page)
+
+
 def test_the_page_obeys_the_admin_token_and_its_own_calls_stay_out_of_the_journal(
     server: LiveServer, browser: webdriver.Chrome
 ) -> None:
