@@ -434,3 +434,19 @@ def test_one_bulk_event_over_512kb_refuses_the_whole_request(api: Api, client: F
     assert status == 413
     assert body["message"].startswith('Event at index 1 (workflow: "order-shipped") has payload')
     assert outbox(client) == []  # the first event did not run either
+
+
+def test_assert_sent_never_counts_a_failed_step_as_sent(api: Api, client: FlaskClient) -> None:
+    from mockserver.resources.events.outbox import assert_sent
+
+    make_workflow(api, steps=[{"name": "SMS", "type": "sms", "controlValues": {"body": "hi"}}])
+    for integration in api.integrations():
+        if integration["channel"] == "sms":
+            api.call("PUT", f"/v1/integrations/{integration['_id']}", {"active": False})
+    trigger(api, to={"subscriberId": "unsent", "phone": "+15550100"})
+    server = client.application.extensions["mockserver"]
+    environment = next(iter(server.organizations[0].environments.values()))
+    with pytest.raises(AssertionError, match=r"status='sent'.*found 0"):
+        assert_sent(environment, channel="sms", subscriberId="unsent")
+    (failed,) = assert_sent(environment, channel="sms", status="failed")
+    assert failed["reason"] == "SUBSCRIBER_NO_ACTIVE_INTEGRATION"

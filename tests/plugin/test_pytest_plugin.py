@@ -148,7 +148,8 @@ def test_not_sent(novu_mock):
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*expected at least one message with channel='sms', subscriberId='bob', found 0.*",
+            "*expected at least one message with status='sent', channel='sms', "
+            "subscriberId='bob', found 0.*",
             "*What the outbox holds:*",
             "*sent    email  to bob (email=bob@example.com) via *[welcome/welcome-email]*",
         ]

@@ -43,7 +43,9 @@ def assert_sent(
 ) -> list[dict[str, Any]]:
     """The sent messages whose fields equal `fields` (channel="email", subscriberId=...,
     providerId=..., to={"email": ...}, ...) and whose subject and body contain the texts;
-    AssertionError, listing what was sent instead, when none (or not `times`) match."""
+    AssertionError, listing what was sent instead, when none (or not `times`) match. Only
+    messages with status `sent` count unless `status=` says otherwise: a step that failed for
+    want of an integration never passes for a sent one."""
     unknown = set(fields) - {
         "channel",
         "subscriberId",
@@ -60,17 +62,18 @@ def assert_sent(
     if unknown:
         raise TypeError(f"assert_sent does not know {sorted(unknown)}")
     everything = outbox_entries(environment)
+    wanted_fields = {"status": "sent", **fields}
     matching = [
         entry
         for entry in everything
-        if all(entry.get(key) == value for key, value in fields.items())
+        if all(entry.get(key) == value for key, value in wanted_fields.items())
         and (subject_contains is None or subject_contains in entry["subject"])
         and (body_contains is None or body_contains in entry["body"])
     ]
     if (times is None and matching) or (times is not None and len(matching) == times):
         return matching
     wanted = ", ".join(
-        [f"{key}={value!r}" for key, value in fields.items()]
+        [f"{key}={value!r}" for key, value in wanted_fields.items()]
         + ([f"subject containing {subject_contains!r}"] if subject_contains else [])
         + ([f"body containing {body_contains!r}"] if body_contains else [])
     )
