@@ -53,7 +53,7 @@ def request_problems(
                 problems.extend(
                     RequestProblem(location, parameter.name, failure)
                     for failure in _failures(
-                        parameter.validator, _query_list(query, parameter.name), plain
+                        parameter.validator, query_list(query, parameter.name), plain
                     )
                 )
                 continue
@@ -82,7 +82,8 @@ def _failures(validator: SchemaValidator, instance: Any, plain: bool) -> list[Fa
     return validator.failures(instance) if not validator.is_valid(instance) else []
 
 
-def _query_list(query: Mapping[str, str], name: str) -> list[str]:
+def query_list(query: Mapping[str, str], name: str) -> list[str]:
+    """Every value of a repeated query parameter (`?tags=a&tags=b`), in order."""
     getlist = getattr(query, "getlist", None)
     return list(getlist(name)) if getlist is not None else [query[name]]
 

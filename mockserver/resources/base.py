@@ -14,21 +14,21 @@ from __future__ import annotations
 
 import functools
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from mockserver.contract import Contract
-from mockserver.contract.checks import response_violations
+from mockserver.contract.checks import query_list, response_violations
 from mockserver.contract.operations import Operation
 from mockserver.novu.auth import Caller
 from mockserver.novu.errors import NovuError, ValidationFailed
 from mockserver.novu.secrets import SecretRules, scrub_message
 from mockserver.settings import Settings
 from mockserver.state.clock import Clock
-from mockserver.state.dataset import DatasetError
+from mockserver.state.errors import DatasetError
 from mockserver.state.store import Environment, Organization, Store
 
 
@@ -45,10 +45,7 @@ class Exchange:
 
     def query_list(self, name: str) -> list[str]:
         """Every value of a repeated query parameter (`?tags=a&tags=b`), in order."""
-        getlist = getattr(self.query, "getlist", None)
-        if getlist is not None:
-            return list(getlist(name))
-        return [self.query[name]] if name in self.query else []
+        return query_list(self.query, name) if name in self.query else []
 
 
 @dataclass(frozen=True)
@@ -207,6 +204,23 @@ class Resource(ABC):
         """Rules a form cannot say, checked across the imported organizations, and each
         object against the contract. Called only when everything else is right."""
         return []
+
+    @staticmethod
+    def objects_problems(
+        organizations: list[Organization],
+        noun: str,
+        objects: Callable[[Environment], Iterable[Any]],
+        violations: Callable[[Any], list[str]],
+    ) -> list[str]:
+        """`violations` of every object of every imported environment, each line naming the
+        object (`<noun> <_id>: <problem>`)."""
+        return [
+            f"{noun} {item.id}: {problem}"
+            for organization in organizations
+            for environment in organization.environments.values()
+            for item in objects(environment)
+            for problem in violations(item)
+        ]
 
     # ---- datasets -----------------------------------------------------------------------
 

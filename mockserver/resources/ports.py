@@ -9,8 +9,9 @@ so the registry stays the only place that names a resource's module
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 from mockserver.state.store import Environment
 
@@ -19,13 +20,23 @@ class ResourceFinder(Protocol):
     def resource(self, name: str) -> object: ...
 
 
-def _registered(host: ResourceFinder, name: str) -> object | None:
-    """The resource registered as `name`, or None when the server runs without it (a
-    registry of one's own)."""
-    try:
-        return host.resource(name)
-    except KeyError:
-        return None
+# What each server offers, found once: a server's resources are fixed when it is built, and
+# checking a protocol costs more than a trigger's own work. Weak keys: a server that is gone
+# takes its entries with it.
+_OFFERED: weakref.WeakKeyDictionary[Any, dict[str, object | None]] = weakref.WeakKeyDictionary()
+
+
+def _offered(host: ResourceFinder, name: str, kind: type) -> object | None:
+    """The resource registered as `name` if it offers `kind` (None when the server runs
+    without it, in a registry of one's own, or it offers something else)."""
+    found = _OFFERED.setdefault(host, {})
+    if name not in found:
+        try:
+            registered = host.resource(name)
+        except KeyError:
+            registered = None
+        found[name] = registered if isinstance(registered, kind) else None
+    return found[name]
 
 
 class SubscriberView(Protocol):
@@ -56,6 +67,10 @@ class SubscriberDirectory(Protocol):
         ...
 
     def live_subscribers(self, environment: Environment) -> Iterable[SubscriberView]: ...
+
+    def subscriber_by_id(self, environment: Environment, internal_id: str) -> SubscriberView | None:
+        """A live subscriber by Novu's own `_id`."""
+        ...
 
     def takes(self, subscriber: Any, workflow: Any, channel: str) -> bool:
         """Whether the subscriber's preferences let the workflow send on `channel`."""
@@ -161,20 +176,16 @@ class SubscriberListener(Protocol):
 
 
 def subscriber_directory(host: ResourceFinder) -> SubscriberDirectory | None:
-    found = _registered(host, "subscribers")
-    return found if isinstance(found, SubscriberDirectory) else None
+    return cast(SubscriberDirectory | None, _offered(host, "subscribers", SubscriberDirectory))
 
 
 def workflow_catalogue(host: ResourceFinder) -> WorkflowCatalogue | None:
-    found = _registered(host, "workflows")
-    return found if isinstance(found, WorkflowCatalogue) else None
+    return cast(WorkflowCatalogue | None, _offered(host, "workflows", WorkflowCatalogue))
 
 
 def integration_selector(host: ResourceFinder) -> IntegrationSelector | None:
-    found = _registered(host, "integrations")
-    return found if isinstance(found, IntegrationSelector) else None
+    return cast(IntegrationSelector | None, _offered(host, "integrations", IntegrationSelector))
 
 
 def topic_membership(host: ResourceFinder) -> TopicMembership | None:
-    found = _registered(host, "topics")
-    return found if isinstance(found, TopicMembership) else None
+    return cast(TopicMembership | None, _offered(host, "topics", TopicMembership))

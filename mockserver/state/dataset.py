@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator
 
-from mockserver.contract import DocumentError
 from mockserver.contract.versioned import load_versioned
 from mockserver.state.clock import SteppingClock
+from mockserver.state.errors import DatasetError
 from mockserver.state.ids import IdFactory
 from mockserver.state.seed import SEED_EPOCH, new_organization
 from mockserver.state.store import Environment, Organization, Store, environment_rng
@@ -85,10 +85,6 @@ def dataset_form(resources: Sequence[Resource]) -> Draft202012Validator:
             },
         }
     )
-
-
-class DatasetError(DocumentError):
-    pass
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from mockserver.http.app import create_app
 from mockserver.settings import Settings, ValidationMode
-from mockserver.state.dataset import DatasetError
+from mockserver.state.errors import DatasetError
 from tests.conftest import Api, Keys
 from tests.reference import novu_openapi
 

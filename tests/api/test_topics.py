@@ -10,7 +10,7 @@ import pytest
 
 from mockserver.http.app import create_app
 from mockserver.settings import Settings
-from mockserver.state.dataset import DatasetError
+from mockserver.state.errors import DatasetError
 from tests.conftest import Api
 
 
@@ -91,13 +91,16 @@ def test_unsubscribing_reports_what_was_not_subscribed(api: Api) -> None:
 def test_lists_page_with_cursors(api: Api) -> None:
     for index in range(5):
         api.call("POST", "/v2/topics", {"key": f"topic-key-{index}", "name": f"n{index}"})
+    everything = sorted(t["key"] for t in api.call("GET", "/v2/topics?limit=100")[1]["data"])
+    assert len(everything) == 6  # the seeded topic and five more
     status, first = api.call("GET", "/v2/topics?limit=3&orderBy=key&orderDirection=ASC")
     assert status == 200
-    keys = [t["key"] for t in first["data"]]
-    assert keys[:3] == sorted(keys)[:3] and first["previous"] is None and first["next"]
+    assert [t["key"] for t in first["data"]] == everything[:3]
+    assert first["previous"] is None and first["next"] == first["data"][-1]["_id"]
     status, second = api.call(
         "GET", f"/v2/topics?limit=3&orderBy=key&orderDirection=ASC&after={first['next']}"
     )
+    assert [t["key"] for t in second["data"]] == everything[3:]
     assert second["previous"] == second["data"][0]["_id"] and second["next"] is None
     assert api.call("GET", "/v2/topics?key=topic-key-2")[1]["totalCount"] == 1
     assert api.call("GET", "/v2/topics?limit=101")[0] == 422

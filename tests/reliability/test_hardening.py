@@ -30,7 +30,8 @@ from mockserver.resources.integrations.state import live
 from mockserver.runtime.wsgi_servers import PRE_READ_LIMIT, read_body_first
 from mockserver.server import MockServer
 from mockserver.settings import Settings, ValidationMode
-from mockserver.state.dataset import DatasetError, load_dataset
+from mockserver.state.dataset import load_dataset
+from mockserver.state.errors import DatasetError
 from mockserver.state.store import StoreConflict
 from mockserver.testing.admin import MAX_ADMIN_BODY
 from mockserver.testing.journal import MAX_KEPT_BODY, Journal, JournalEntry, truncation_marker

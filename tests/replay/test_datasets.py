@@ -13,7 +13,8 @@ from mockserver.http.app import create_app
 from mockserver.resources.integrations.state import integrations_of, live
 from mockserver.server import MockServer
 from mockserver.settings import Settings
-from mockserver.state.dataset import DatasetError, load_dataset
+from mockserver.state.dataset import load_dataset
+from mockserver.state.errors import DatasetError
 from tests.reference import ROOT
 
 EXAMPLE = ROOT / "fixtures" / "datasets" / "acme.yaml"

@@ -210,10 +210,7 @@ class EventsBackend:
         ports = self.ports()
         if ports.subscribers is None:
             return None
-        for subscriber in ports.subscribers.live_subscribers(environment):
-            if subscriber.id == internal_id:
-                return subscriber
-        return None
+        return ports.subscribers.subscriber_by_id(environment, internal_id)
 
     def find_subscriber(self, environment: Environment, subscriber_id: str) -> Any:
         ports = self.ports()

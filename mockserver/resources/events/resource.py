@@ -42,28 +42,20 @@ class EventsResource(Resource):
 
     def __init__(self, host: Host) -> None:
         super().__init__(host)
-        self._found_ports: Ports | None = None
-        self._found_workflows: tuple[WorkflowCatalogue | None] | None = None
         self.backend = EventsBackend(host.store, host.clock, self._ports, self._workflows)
 
     def handler_target(self) -> EventsBackend:
         return self.backend
 
     def _ports(self) -> Ports:
-        # Found once: a server's resources are fixed when it is built, and checking a protocol
-        # costs more than a trigger's own work.
-        if self._found_ports is None:
-            self._found_ports = Ports(
-                subscribers=subscriber_directory(self.host),
-                integrations=integration_selector(self.host),
-                topics=topic_membership(self.host),
-            )
-        return self._found_ports
+        return Ports(
+            subscribers=subscriber_directory(self.host),
+            integrations=integration_selector(self.host),
+            topics=topic_membership(self.host),
+        )
 
     def _workflows(self) -> WorkflowCatalogue | None:
-        if self._found_workflows is None:
-            self._found_workflows = (workflow_catalogue(self.host),)
-        return self._found_workflows[0]
+        return workflow_catalogue(self.host)
 
     # ---- time passing (a frozen clock moved) ---------------------------------------------
 

@@ -31,7 +31,7 @@ from mockserver.resources.integrations.snapshot import (
 )
 from mockserver.resources.integrations.state import integrations_of, live
 from mockserver.state.clock import Clock
-from mockserver.state.dataset import DatasetError
+from mockserver.state.errors import DatasetError
 from mockserver.state.ids import IdFactory, slugify
 from mockserver.state.store import Environment, Organization
 
@@ -146,14 +146,12 @@ class IntegrationsResource(Resource):
         problems = rule_problems(organizations, self.catalogue)
         if problems:
             return problems
-        for organization in organizations:
-            for environment in organization.environments.values():
-                for integration in integrations_of(environment).integrations.values():
-                    problems.extend(
-                        f"integration {integration.id}: {problem}"
-                        for problem in self.violations(integration)
-                    )
-        return problems
+        return self.objects_problems(
+            organizations,
+            "integration",
+            lambda environment: integrations_of(environment).integrations.values(),
+            self.violations,
+        )
 
     def violations(self, integration: Integration) -> list[str]:
         """How an integration, as a dashboard caller would be answered it, breaks the spec or

@@ -97,6 +97,10 @@ class SubscribersResource(Resource):
     def live_subscribers(self, environment: Environment) -> Iterable[Subscriber]:
         return subscribers_of(environment).in_order()
 
+    def subscriber_by_id(self, environment: Environment, internal_id: str) -> Subscriber | None:
+        found = subscribers_of(environment).by_id.get(internal_id)
+        return None if found is None or found.deleted else found
+
     def takes(self, subscriber: Subscriber, workflow: Any, channel: str) -> bool:
         return allows(subscriber, workflow, channel)
 
@@ -138,13 +142,12 @@ class SubscribersResource(Resource):
         return [("subscriber _id", item["_id"]) for item in raw.get("subscribers", [])]
 
     def import_problems(self, organizations: list[Organization]) -> list[str]:
-        return [
-            f"subscriber {subscriber.id}: {problem}"
-            for organization in organizations
-            for environment in organization.environments.values()
-            for subscriber in subscribers_of(environment).live.values()
-            for problem in self.violations(subscriber)
-        ]
+        return self.objects_problems(
+            organizations,
+            "subscriber",
+            lambda environment: subscribers_of(environment).live.values(),
+            self.violations,
+        )
 
     def violations(self, subscriber: Subscriber) -> list[str]:
         """How a subscriber, as an answer would show it, breaks the spec or its structure

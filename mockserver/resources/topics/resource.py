@@ -121,13 +121,12 @@ class TopicsResource(Resource):
         ]
 
     def import_problems(self, organizations: list[Organization]) -> list[str]:
-        return [
-            f"topic {topic.id}: {problem}"
-            for organization in organizations
-            for environment in organization.environments.values()
-            for topic in topics_of(environment).by_key.values()
-            for problem in self.answer_violations(GET, 200, topic.to_wire())
-        ]
+        return self.objects_problems(
+            organizations,
+            "topic",
+            lambda environment: topics_of(environment).by_key.values(),
+            lambda topic: self.answer_violations(GET, 200, topic.to_wire()),
+        )
 
     # ---- datasets -----------------------------------------------------------------------
 

@@ -103,13 +103,12 @@ class WorkflowsResource(Resource):
         ]
 
     def import_problems(self, organizations: list[Organization]) -> list[str]:
-        return [
-            f"workflow {workflow.id}: {problem}"
-            for organization in organizations
-            for environment in organization.environments.values()
-            for workflow in workflows_of(environment).by_id.values()
-            for problem in self.answer_violations(GET, 200, workflow.to_wire())
-        ]
+        return self.objects_problems(
+            organizations,
+            "workflow",
+            lambda environment: workflows_of(environment).by_id.values(),
+            lambda workflow: self.answer_violations(GET, 200, workflow.to_wire()),
+        )
 
     # ---- datasets -----------------------------------------------------------------------
 
