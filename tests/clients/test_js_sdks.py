@@ -136,13 +136,19 @@ def test_novu_api_sdk_in_a_box(server: LiveServer):
 
 
 @pytest.mark.usefixtures("node_modules")
-def test_novu_node_sdk_events(server: LiveServer):
-    result = run_script("novu-node-events.mjs", server)
+def test_novu_node_sdk_in_a_box(server: LiveServer):
+    result = run_script("novu-node-box.mjs", server)
     assert result["exercised"] == [
+        "notificationTemplates.create",
+        "subscribers.identify",
+        "topics",
         "trigger",
         "trigger to a topic",
         "bulkTrigger",
         "broadcast",
         "cancel",
+        "topics.removeSubscribers and delete",
+        "subscribers.delete",
+        "notificationTemplates.delete",
     ]
     assert result["errors"] == ["trigger an unknown workflow: 422 workflow_not_found"]

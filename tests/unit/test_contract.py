@@ -137,6 +137,55 @@ EXPECTED_OPERATIONS = {
         "TopicsController_getTopicSubscription",
         "200",
     ),
+    # The v1 routes @novu/node calls (Novu's server serves them; its newest document omits
+    # most).
+    ("POST", "/v1/subscribers"): ("SubscribersV1Controller_createSubscriber", "201"),
+    ("GET", "/v1/subscribers"): ("SubscribersV1Controller_listSubscribers", "200"),
+    ("GET", "/v1/subscribers/{subscriberId}"): ("SubscribersV1Controller_getSubscriber", "200"),
+    ("PUT", "/v1/subscribers/{subscriberId}"): ("SubscribersV1Controller_updateSubscriber", "200"),
+    ("DELETE", "/v1/subscribers/{subscriberId}"): (
+        "SubscribersV1Controller_removeSubscriber",
+        "200",
+    ),
+    ("POST", "/v1/topics"): ("TopicsV1Controller_createTopic", "201"),
+    ("GET", "/v1/topics"): ("TopicsV1Controller_listTopics", "200"),
+    ("GET", "/v1/topics/{topicKey}"): ("TopicsV1Controller_getTopic", "200"),
+    ("PATCH", "/v1/topics/{topicKey}"): ("TopicsV1Controller_renameTopic", "200"),
+    ("DELETE", "/v1/topics/{topicKey}"): ("TopicsV1Controller_deleteTopic", "204"),
+    ("POST", "/v1/topics/{topicKey}/subscribers"): ("TopicsV1Controller_addSubscribers", "200"),
+    ("POST", "/v1/topics/{topicKey}/subscribers/removal"): (
+        "TopicsV1Controller_removeSubscribers",
+        "204",
+    ),
+    ("GET", "/v1/topics/{topicKey}/subscribers/{externalSubscriberId}"): (
+        "TopicsV1Controller_getTopicSubscriber",
+        "200",
+    ),
+    ("POST", "/v1/notification-templates"): ("NotificationTemplateController_create", "201"),
+    ("GET", "/v1/notification-templates"): (
+        "NotificationTemplateController_getNotificationTemplates",
+        "200",
+    ),
+    ("GET", "/v1/notification-templates/{templateId}"): (
+        "NotificationTemplateController_getNotificationTemplateById",
+        "200",
+    ),
+    ("PUT", "/v1/notification-templates/{templateId}"): (
+        "NotificationTemplateController_updateTemplateById",
+        "200",
+    ),
+    ("DELETE", "/v1/notification-templates/{templateId}"): (
+        "NotificationTemplateController_deleteTemplateById",
+        "200",
+    ),
+    ("PUT", "/v1/notification-templates/{templateId}/status"): (
+        "NotificationTemplateController_changeActiveStatus",
+        "200",
+    ),
+    ("GET", "/v1/notification-groups"): (
+        "NotificationGroupsController_listNotificationGroups",
+        "200",
+    ),
 }
 ERROR_STATUSES = {
     "400",

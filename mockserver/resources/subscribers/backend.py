@@ -53,8 +53,8 @@ class SubscribersBackend:
     # ---- create, get, patch, delete ---------------------------------------------------
 
     def create(self, caller: Caller, body: dict[str, Any], *, fail_if_exists: bool) -> Subscriber:
-        subscriber_id = _subscriber_id(body)
-        profile = _profile(body)
+        subscriber_id = subscriber_id_of(body)
+        profile = checked_profile(body)
         # The v2 controller hands the use case `data: body.data || {}`.
         profile["data"] = profile.get("data") or {}
         with self.store.lock:
@@ -63,9 +63,9 @@ class SubscribersBackend:
             if existing is not None:
                 if fail_if_exists:
                     raise Conflict(f'Subscriber with id "{subscriber_id}" already exists')
-                self._set(existing, profile)
+                self.change(existing, profile)
                 return existing
-            return self._new(caller.environment, subscriber_id, profile)
+            return self.make(caller.environment, subscriber_id, profile)
 
     def get(self, caller: Caller, subscriber_id: str) -> Subscriber:
         found = subscribers_of(caller.environment).live.get(subscriber_id)
@@ -74,11 +74,11 @@ class SubscribersBackend:
         return found
 
     def patch(self, caller: Caller, subscriber_id: str, body: dict[str, Any]) -> Subscriber:
-        profile = _profile(body)
+        profile = checked_profile(body)
         with self.store.lock:
             subscriber = self.get(caller, subscriber_id)
             if profile:
-                self._set(subscriber, profile)
+                self.change(subscriber, profile)
             return subscriber
 
     def remove(self, caller: Caller, subscriber_id: str) -> None:
@@ -110,9 +110,9 @@ class SubscribersBackend:
         with self.store.lock:
             existing = subscribers_of(environment).live.get(subscriber_id)
             if existing is None:
-                return self._new(environment, subscriber_id, changes)
+                return self.make(environment, subscriber_id, changes)
             if any(existing.profile.get(name) != value for name, value in changes.items()):
-                self._set(existing, changes)
+                self.change(existing, changes)
             return existing
 
     # ---- bulk (v1) ----------------------------------------------------------------------
@@ -127,8 +127,8 @@ class SubscribersBackend:
             state = subscribers_of(caller.environment)
             for item in items:
                 try:
-                    subscriber_id = _subscriber_id(item)
-                    profile = _profile(item)
+                    subscriber_id = subscriber_id_of(item)
+                    profile = checked_profile(item)
                 except ValidationFailed as refused:
                     failed.append(
                         {
@@ -139,13 +139,13 @@ class SubscribersBackend:
                     continue
                 existing = state.live.get(subscriber_id) or state.deleted.get(subscriber_id)
                 if existing is None:
-                    self._new(caller.environment, subscriber_id, profile)
+                    self.make(caller.environment, subscriber_id, profile)
                     created.append({"subscriberId": subscriber_id})
                     continue
                 if existing.deleted:
                     state.revive(existing)
                     self.store.update(existing, deleted=False)
-                self._set(existing, profile)
+                self.change(existing, profile)
                 updated.append({"subscriberId": subscriber_id})
         return {"updated": updated, "created": created, "failed": failed}
 
@@ -165,7 +165,7 @@ class SubscribersBackend:
 
     # ---- writes -------------------------------------------------------------------------
 
-    def _new(
+    def make(
         self, environment: Environment, subscriber_id: str, profile: dict[str, Any]
     ) -> Subscriber:
         now = self.clock.now()
@@ -182,13 +182,13 @@ class SubscribersBackend:
         self.store.changed(subscriber)
         return subscriber
 
-    def _set(self, subscriber: Subscriber, changes: dict[str, Any]) -> None:
+    def change(self, subscriber: Subscriber, changes: dict[str, Any]) -> None:
         self.store.update(
             subscriber, profile={**subscriber.profile, **changes}, updated_at=self.clock.now()
         )
 
 
-def _subscriber_id(body: dict[str, Any]) -> str:
+def subscriber_id_of(body: dict[str, Any]) -> str:
     raw = body.get("subscriberId")
     if not isinstance(raw, str):
         raise ValidationFailed([FieldProblem("subscriberId", "subscriberId must be a string")])
@@ -200,7 +200,7 @@ def _subscriber_id(body: dict[str, Any]) -> str:
     return trimmed
 
 
-def _profile(body: dict[str, Any]) -> dict[str, Any]:
+def checked_profile(body: dict[str, Any]) -> dict[str, Any]:
     """The profile fields the body sets (null included), each checked as Novu's DTO checks
     it: `email`, `locale` and `timezone` take null but not an empty or malformed string."""
     profile = {name: body[name] for name in PROFILE_FIELDS if name in body}

@@ -34,6 +34,7 @@ from mockserver.resources.subscribers.snapshot import (
     import_environment as import_subscribers,
 )
 from mockserver.resources.subscribers.state import subscribers_of
+from mockserver.resources.subscribers.v1 import SubscribersV1
 from mockserver.state.clock import Clock
 from mockserver.state.store import Environment, Organization
 
@@ -51,6 +52,8 @@ class SubscribersResource(Resource):
         "/v2/subscribers",
         "/v2/subscribers/{subscriberId}",
         "/v2/subscribers/{subscriberId}/preferences",
+        "/v1/subscribers",
+        "/v1/subscribers/{subscriberId}",
         "/v1/subscribers/bulk",
         "/v1/subscribers/{subscriberId}/credentials*",
         "/v1/subscribers/{subscriberId}/online-status",
@@ -67,12 +70,14 @@ class SubscribersResource(Resource):
     def __init__(self, host: Host) -> None:
         super().__init__(host)
         self.backend = SubscribersBackend(host.store, host.clock, on_remove=self._removed)
+        channels = SubscriberChannels(host.store, host.clock, self._integrations)
         self.services = Services(
             backend=self.backend,
-            channels=SubscriberChannels(host.store, host.clock, self._integrations),
+            channels=channels,
             preferences=SubscriberPreferences(
                 host.store, host.clock, self._integrations, self._workflows
             ),
+            v1=SubscribersV1(self.backend, channels),
         )
 
     def handler_target(self) -> Services:

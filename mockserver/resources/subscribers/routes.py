@@ -9,16 +9,18 @@ from mockserver.resources.base import Exchange, Handler, Reply
 from mockserver.resources.subscribers.backend import SubscribersBackend
 from mockserver.resources.subscribers.channels import SubscriberChannels
 from mockserver.resources.subscribers.preferences import SubscriberPreferences
+from mockserver.resources.subscribers.v1 import SubscribersV1
 
 
 @dataclass(frozen=True)
 class Services:
-    """What the handlers work with: the v2 rules, credentials and online flag (v1), and
-    preferences."""
+    """What the handlers work with: the v2 rules, credentials and online flag (v1),
+    preferences, and v1's own profile routes."""
 
     backend: SubscribersBackend
     channels: SubscriberChannels
     preferences: SubscriberPreferences
+    v1: SubscribersV1
 
 
 def _body(call: Exchange) -> dict[str, Any]:
@@ -92,6 +94,28 @@ def update_preferences(services: Services, call: Exchange) -> Reply:
     return Reply(200, answer)
 
 
+def create_v1(services: Services, call: Exchange) -> Reply:
+    return Reply(201, services.v1.create(call.caller, _body(call)).to_wire())
+
+
+def list_v1(services: Services, call: Exchange) -> Reply:
+    return Reply(200, services.v1.page(call.caller, call.query))
+
+
+def get_v1(services: Services, call: Exchange) -> Reply:
+    return Reply(200, services.v1.get(call.caller, call.path["subscriberId"]).to_wire())
+
+
+def update_v1(services: Services, call: Exchange) -> Reply:
+    changed = services.v1.update(call.caller, call.path["subscriberId"], _body(call))
+    return Reply(200, changed.to_wire())
+
+
+def remove_v1(services: Services, call: Exchange) -> Reply:
+    services.v1.remove(call.caller, call.path["subscriberId"])
+    return Reply(200, {"acknowledged": True, "status": "deleted"})
+
+
 HANDLERS: dict[str, Handler] = {
     "SubscribersController_createSubscriber": create,
     "SubscribersController_getSubscriber": get,
@@ -104,5 +128,10 @@ HANDLERS: dict[str, Handler] = {
     "SubscribersV1Controller_deleteSubscriberCredentials": delete_credentials,
     "SubscribersV1Controller_updateSubscriberOnlineFlag": online_status,
     "SubscribersController_getSubscriberPreferences": get_preferences,
+    "SubscribersV1Controller_createSubscriber": create_v1,
+    "SubscribersV1Controller_listSubscribers": list_v1,
+    "SubscribersV1Controller_getSubscriber": get_v1,
+    "SubscribersV1Controller_updateSubscriber": update_v1,
+    "SubscribersV1Controller_removeSubscriber": remove_v1,
     "SubscribersController_updateSubscriberPreferences": update_preferences,
 }

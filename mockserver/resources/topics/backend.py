@@ -54,7 +54,7 @@ class TopicsBackend:
                 if "name" in body and body["name"] != existing.name:
                     self.store.update(existing, name=body["name"], updated_at=self.clock.now())
                 return existing, False
-            return self._new(caller.environment, key, body.get("name")), True
+            return self.make(caller.environment, key, body.get("name")), True
 
     def get(self, caller: Caller, key: str) -> Topic:
         found = topics_of(caller.environment).by_key.get(key)
@@ -103,8 +103,7 @@ class TopicsBackend:
         asked = _requested(body)
         with self.store.lock:
             state = topics_of(caller.environment)
-            topic = state.by_key.get(key) or self._new(caller.environment, key, body.get("name"))
-            members = state.members(topic)
+            topic = state.by_key.get(key) or self.make(caller.environment, key, body.get("name"))
             held: list[tuple[Subscription, Topic, Any]] = []
             errors: list[dict[str, str]] = []
             for subscriber_id, identifier in asked:
@@ -112,22 +111,35 @@ class TopicsBackend:
                 if subscriber is None:
                     errors.append(_not_found(subscriber_id))
                     continue
-                existing = members.get(subscriber.id)
-                if existing is None:
-                    now = self.clock.now()
-                    existing = Subscription(
-                        id=caller.environment.ids.object_id(now),
-                        topic_id=topic.id,
-                        subscriber_internal_id=subscriber.id,
-                        subscriber_id=subscriber_id,
-                        identifier=identifier or f"tk={topic.key}:si={subscriber_id}",
-                        created_at=now,
-                        updated_at=now,
-                    )
-                    members[subscriber.id] = existing
-                    self.store.changed(existing)
-                held.append((existing, topic, subscriber))
+                joined = self.join(caller.environment, topic, subscriber, subscriber_id, identifier)
+                held.append((joined, topic, subscriber))
         return held, errors, len(asked)
+
+    def join(
+        self,
+        environment: Environment,
+        topic: Topic,
+        subscriber: Any,
+        subscriber_id: str,
+        identifier: str | None,
+    ) -> Subscription:
+        """The subscriber's subscription to the topic, made if it has none (idempotent)."""
+        members = topics_of(environment).members(topic)
+        existing = members.get(subscriber.id)
+        if existing is None:
+            now = self.clock.now()
+            existing = Subscription(
+                id=environment.ids.object_id(now),
+                topic_id=topic.id,
+                subscriber_internal_id=subscriber.id,
+                subscriber_id=subscriber_id,
+                identifier=identifier or f"tk={topic.key}:si={subscriber_id}",
+                created_at=now,
+                updated_at=now,
+            )
+            members[subscriber.id] = existing
+            self.store.changed(existing)
+        return existing
 
     def unsubscribe(
         self, caller: Caller, key: str, body: dict[str, Any]
@@ -227,7 +239,7 @@ class TopicsBackend:
 
     # ---- helpers ------------------------------------------------------------------------
 
-    def _new(self, environment: Environment, key: str, name: Any) -> Topic:
+    def make(self, environment: Environment, key: str, name: Any) -> Topic:
         if not (1 <= len(key) <= 100 and (_KEY.match(key) or _EMAIL.match(key))):
             raise BadRequest(
                 f'Invalid topic key: "{key}". Topic keys must contain only alphanumeric '

@@ -34,7 +34,11 @@ class TopicsResource(Resource):
     name = "topics"
     title = "Topics"
     handlers = HANDLERS
-    path_prefixes = ("/v2/topics*", "/v2/subscribers/{subscriberId}/subscriptions")
+    path_prefixes = (
+        "/v2/topics*",
+        "/v1/topics*",
+        "/v2/subscribers/{subscriberId}/subscriptions",
+    )
     export_properties = EXPORT_PROPERTIES
     # A dataset's topics: `{key, name?, subscriberIds?}`, made as the upsert and the
     # subscription routes make them (after the dataset's subscribers).

@@ -8,6 +8,7 @@ from mockserver.novu.errors import NovuError
 from mockserver.resources.base import Exchange, Handler, Reply
 from mockserver.resources.topics.backend import TopicsBackend
 from mockserver.resources.topics.models import Subscription, Topic, subscriber_summary
+from mockserver.resources.topics.v1 import TopicsV1
 from mockserver.state.clock import iso_timestamp
 
 
@@ -111,6 +112,46 @@ def get_subscription(backend: TopicsBackend, call: Exchange) -> Reply:
     return Reply(200, wire)
 
 
+def create_v1(backend: TopicsBackend, call: Exchange) -> Reply:
+    return Reply(201, TopicsV1(backend).create(call.caller, _body(call)))
+
+
+def list_v1(backend: TopicsBackend, call: Exchange) -> Reply:
+    return Reply(200, TopicsV1(backend).page(call.caller, call.query))
+
+
+def get_v1(backend: TopicsBackend, call: Exchange) -> Reply:
+    topics = TopicsV1(backend)
+    return Reply(200, topics.wire(call.caller, topics.get(call.caller, call.path["topicKey"])))
+
+
+def rename_v1(backend: TopicsBackend, call: Exchange) -> Reply:
+    topics = TopicsV1(backend)
+    renamed = topics.rename(call.caller, call.path["topicKey"], _body(call))
+    return Reply(200, topics.wire(call.caller, renamed))
+
+
+def delete_v1(backend: TopicsBackend, call: Exchange) -> Reply:
+    TopicsV1(backend).remove(call.caller, call.path["topicKey"])
+    return Reply(204, None)
+
+
+def add_subscribers_v1(backend: TopicsBackend, call: Exchange) -> Reply:
+    return Reply(200, TopicsV1(backend).add(call.caller, call.path["topicKey"], _body(call)))
+
+
+def remove_subscribers_v1(backend: TopicsBackend, call: Exchange) -> Reply:
+    TopicsV1(backend).remove_members(call.caller, call.path["topicKey"], _body(call))
+    return Reply(204, None)
+
+
+def get_subscriber_v1(backend: TopicsBackend, call: Exchange) -> Reply:
+    held = TopicsV1(backend).member(
+        call.caller, call.path["topicKey"], call.path["externalSubscriberId"]
+    )
+    return Reply(200, held)
+
+
 HANDLERS: dict[str, Handler] = {
     "TopicsController_upsertTopic": upsert,
     "TopicsController_listTopics": search,
@@ -122,4 +163,12 @@ HANDLERS: dict[str, Handler] = {
     "TopicsController_listTopicSubscriptions": list_subscriptions,
     "TopicsController_getTopicSubscription": get_subscription,
     "SubscribersController_listSubscriberTopics": list_subscriber_topics,
+    "TopicsV1Controller_createTopic": create_v1,
+    "TopicsV1Controller_listTopics": list_v1,
+    "TopicsV1Controller_getTopic": get_v1,
+    "TopicsV1Controller_renameTopic": rename_v1,
+    "TopicsV1Controller_deleteTopic": delete_v1,
+    "TopicsV1Controller_addSubscribers": add_subscribers_v1,
+    "TopicsV1Controller_removeSubscribers": remove_subscribers_v1,
+    "TopicsV1Controller_getTopicSubscriber": get_subscriber_v1,
 }

@@ -85,6 +85,11 @@ class Workflow:
     last_triggered_at: datetime | None = None
     # The preferences a create or update gave (`preferences.user`); None: Novu's defaults.
     user_preferences: dict[str, Any] | None = None
+    # What only the v1 routes set (v1.py): the notification group (None: the environment's
+    # General group), whether it is a draft, and its custom data.
+    notification_group_id: str | None = None
+    draft: bool = False
+    data: dict[str, Any] | None = None
     revision: int = field(default=0, compare=False, repr=False)
 
     @property

@@ -38,6 +38,8 @@ class WorkflowsResource(Resource):
         "/v2/workflows",
         "/v2/workflows/{workflowId}",
         "/v2/workflows/{workflowId}/sync",
+        "/v1/notification-templates*",
+        "/v1/notification-groups",
     )
     export_properties = EXPORT_PROPERTIES
     dataset_properties: ClassVar[dict[str, Any]] = {

@@ -45,6 +45,11 @@ _WORKFLOW = {
         "createdAt": TIMESTAMP,
         "updatedAt": TIMESTAMP,
         "lastTriggeredAt": TIMESTAMP,
+        # What the v1 routes set (workflows/v1.py).
+        "critical": {"type": "boolean"},
+        "draft": {"type": "boolean"},
+        "notificationGroupId": {"type": "string"},
+        "data": {"type": "object"},
     },
 }
 EXPORT_PROPERTIES: dict[str, Any] = {"workflows": {"type": "array", "items": _WORKFLOW}}
@@ -84,6 +89,11 @@ def export_environment(environment: Environment) -> dict[str, Any]:
         ]
         if "lastTriggeredAt" in wire:
             item["lastTriggeredAt"] = wire["lastTriggeredAt"]
+        item.update({"critical": workflow.critical, "draft": workflow.draft})
+        if workflow.notification_group_id is not None:
+            item["notificationGroupId"] = workflow.notification_group_id
+        if workflow.data is not None:
+            item["data"] = workflow.data
         workflows.append(item)
     return {"workflows": workflows}
 
@@ -137,6 +147,10 @@ def import_environment(
                 is_translation_enabled=item.get("isTranslationEnabled", False),
                 severity=item.get("severity", "none"),
                 last_triggered_at=triggered,
+                critical=item.get("critical", False),
+                draft=item.get("draft", False),
+                notification_group_id=item.get("notificationGroupId"),
+                data=item.get("data"),
             )
         )
     return problems
