@@ -142,10 +142,19 @@ class IntegrationView(Protocol):
 @runtime_checkable
 class IntegrationSelector(Protocol):
     def select_integration(
-        self, environment: Environment, channel: str, identifier: str | None = None
+        self,
+        environment: Environment,
+        channel: str,
+        identifier: str | None = None,
+        *,
+        tenant: Mapping[str, Any] | None = None,
+        subscriber: SubscriberView | None = None,
+        context: Mapping[str, Any] | None = None,
     ) -> IntegrationView | None:
         """The integration Novu's worker would send a `channel` step through (None: none is
-        active), or the active one with `identifier` when the trigger names one."""
+        active), or the active one with `identifier` when the trigger names one; the
+        trigger's tenant (for legacy conditions), subscriber and context (for rules) can
+        choose another."""
         ...
 
     def active_provider(self, environment: Environment, provider_id: str) -> IntegrationView | None:
@@ -162,6 +171,25 @@ class TopicMembership(Protocol):
     def topic_members(self, environment: Environment, keys: list[str]) -> list[str] | str:
         """The subscriberIds subscribed to any of the topics, in subscription order; or, when
         a key names no topic, the message Novu's worker fails with."""
+        ...
+
+
+class TenantView(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def identifier(self) -> str: ...
+    def to_wire(self) -> dict[str, Any]: ...
+
+
+@runtime_checkable
+class TenantDirectory(Protocol):
+    def find_tenant(self, environment: Environment, identifier: str) -> TenantView | None: ...
+
+    def refresh_tenant(
+        self, environment: Environment, given: Mapping[str, Any]
+    ) -> TenantView | None:
+        """A trigger's tenant object applied to the stored tenant (process-tenant)."""
         ...
 
 
@@ -189,3 +217,7 @@ def integration_selector(host: ResourceFinder) -> IntegrationSelector | None:
 
 def topic_membership(host: ResourceFinder) -> TopicMembership | None:
     return cast(TopicMembership | None, _offered(host, "topics", TopicMembership))
+
+
+def tenant_directory(host: ResourceFinder) -> TenantDirectory | None:
+    return cast(TenantDirectory | None, _offered(host, "tenants", TenantDirectory))

@@ -19,6 +19,7 @@ RESOURCES: list[str] = [
     "mockserver.resources.subscribers.resource",
     "mockserver.resources.topics.resource",
     "mockserver.resources.workflows.resource",
+    "mockserver.resources.tenants.resource",
     "mockserver.resources.events.resource",
 ]
 

@@ -349,9 +349,12 @@ def test_the_inspectors_state_shows_tables_and_counts_but_no_key_or_token(client
         "subscribers": 5,
         "topics": 1,
         "workflows": 1,
+        "tenants": 0,
         "outbox": 0,
     }
-    integrations, primaries, _subscribers, topics, workflows, outbox = development["tables"]
+    tables = development["tables"]
+    integrations, primaries, _subscribers, topics, workflows, tenants, outbox = tables
+    assert tenants["title"] == "Tenants" and tenants["rows"] == []
     assert [row[0] for row in workflows["rows"]] == ["welcome"]
     assert len(topics["rows"]) == 1 and outbox["title"] == "Outbox"
     assert integrations["title"] == "Integrations" and len(integrations["rows"]) == 12

@@ -147,6 +147,7 @@ def test_novu_node_sdk_in_a_box(server: LiveServer):
         "bulkTrigger",
         "broadcast",
         "cancel",
+        "tenants",
         "topics.removeSubscribers and delete",
         "subscribers.delete",
         "notificationTemplates.delete",

@@ -186,6 +186,11 @@ EXPECTED_OPERATIONS = {
         "NotificationGroupsController_listNotificationGroups",
         "200",
     ),
+    ("POST", "/v1/tenants"): ("TenantController_createTenant", "201"),
+    ("GET", "/v1/tenants"): ("TenantController_listTenants", "200"),
+    ("GET", "/v1/tenants/{identifier}"): ("TenantController_getTenantById", "200"),
+    ("PATCH", "/v1/tenants/{identifier}"): ("TenantController_updateTenant", "200"),
+    ("DELETE", "/v1/tenants/{identifier}"): ("TenantController_removeTenant", "204"),
 }
 ERROR_STATUSES = {
     "400",

@@ -56,8 +56,8 @@ class EventsBackend:
         transaction_id = _text(body.get("transactionId")) or (
             "txn_" + environment.ids.object_id(self.clock.now())
         )
-        if body.get("tenant") not in (None, ""):
-            # The mock keeps no tenants, so any tenant named is one Novu would not find.
+        tenant = self._tenant(environment, body.get("tenant"))
+        if tenant is _NOT_FOUND:
             return _answer("no_tenant_found", transaction_id)
         if not workflow.active:
             return _answer("trigger_not_active", transaction_id)
@@ -91,7 +91,10 @@ class EventsBackend:
         transaction_id = _text(body.get("transactionId")) or str(
             uuid.UUID(environment.ids.hex_token(32), version=4)
         )
-        if workflow.active and body.get("tenant") in (None, ""):
+        # trigger-event-to-all runs parse-event-request and answers `processed` whatever it
+        # says: a missing tenant or an inactive workflow sends nothing.
+        tenant = self._tenant(environment, body.get("tenant"))
+        if workflow.active and tenant is not _NOT_FOUND:
             ports = self.ports()
             everyone = (
                 [s.subscriber_id for s in ports.subscribers.live_subscribers(environment)]
@@ -138,6 +141,21 @@ class EventsBackend:
             payload = checked_payload(payload, workflow.payload_schema)
         return workflow, payload
 
+    def _tenant(self, environment: Environment, given: Any) -> Any:
+        """The stored tenant a trigger names by identifier (a string, or an object's
+        `identifier`), None when it names none, _NOT_FOUND when none is stored (Novu's
+        `no_tenant_found`)."""
+        if given in (None, ""):
+            return None
+        identifier = given.get("identifier") if isinstance(given, dict) else given
+        directory = self.ports().tenants
+        found = (
+            directory.find_tenant(environment, identifier)
+            if directory is not None and isinstance(identifier, str)
+            else None
+        )
+        return _NOT_FOUND if found is None else found
+
     def _deliver(
         self,
         environment: Environment,
@@ -149,6 +167,14 @@ class EventsBackend:
     ) -> None:
         given = body.get("overrides")
         overrides: dict[str, Any] = given if isinstance(given, dict) else {}
+        ports = self.ports()
+        tenant = None
+        named = body.get("tenant")
+        if isinstance(named, dict) and ports.tenants is not None:
+            # process-tenant: the trigger's tenant object updates the stored one.
+            tenant = ports.tenants.refresh_tenant(environment, named)
+        elif isinstance(named, str) and named and ports.tenants is not None:
+            tenant = ports.tenants.find_tenant(environment, named)
         trigger = Trigger(
             environment=environment,
             workflow=workflow,
@@ -158,8 +184,10 @@ class EventsBackend:
             overrides=overrides,
             actor=body.get("actor"),
             moment=self.clock.now(),
+            tenant=tenant.to_wire() if tenant is not None else None,
+            context=_context(body.get("context")),
         )
-        deliver(trigger, self.ports(), hold=self.clock.frozen)
+        deliver(trigger, ports, hold=self.clock.frozen)
         catalogue = self.workflows()
         if catalogue is not None:
             catalogue.workflow_triggered(environment, workflow)
@@ -228,6 +256,22 @@ class EventsBackend:
         if found is None:
             raise NotFound(f"Subscriber not found for id {subscriber_id}")
         return str(found.id)
+
+
+# A tenant the trigger names that the environment does not have.
+_NOT_FOUND = object()
+
+
+def _context(given: Any) -> dict[str, Any] | None:
+    """A trigger's `context` as rules read it: each entry `{id, data?}` (a bare string is
+    the id)."""
+    if not isinstance(given, dict):
+        return None
+    return {
+        kind: {"id": value} if isinstance(value, str) else dict(value)
+        for kind, value in given.items()
+        if isinstance(value, str | dict)
+    }
 
 
 def _answer(status: str, transaction_id: str) -> dict[str, Any]:

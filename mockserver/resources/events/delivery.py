@@ -28,6 +28,7 @@ from mockserver.resources.events.templates import TemplateError, render
 from mockserver.resources.ports import (
     IntegrationSelector,
     SubscriberDirectory,
+    TenantDirectory,
     TopicMembership,
 )
 from mockserver.state.store import Environment
@@ -54,6 +55,7 @@ class Ports:
     subscribers: SubscriberDirectory | None
     integrations: IntegrationSelector | None
     topics: TopicMembership | None
+    tenants: TenantDirectory | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,10 @@ class Trigger:
     overrides: dict[str, Any]
     actor: Any
     moment: datetime
+    # The stored tenant the trigger named, as its answer writes it (None: none named), and
+    # its `context`, each entry `{id, data?}`: what an integration's conditions and rules read.
+    tenant: dict[str, Any] | None = None
+    context: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -254,7 +260,7 @@ def _step_outcome(
             f"The subscriber switched {channel} off for this workflow",
             status="skipped",
         )
-    chosen = _integration(trigger, ports, channel)
+    chosen = _integration(trigger, ports, channel, subscriber)
     if chosen is None and channel != "in_app":
         return _failure(
             trigger,
@@ -313,7 +319,7 @@ _MISSING_ADDRESS = {
 }
 
 
-def _integration(trigger: Trigger, ports: Ports, channel: str) -> Any:
+def _integration(trigger: Trigger, ports: Ports, channel: str, subscriber: Any) -> Any:
     if ports.integrations is None:
         return None
     chosen_by_override = trigger.overrides.get(channel)
@@ -321,7 +327,14 @@ def _integration(trigger: Trigger, ports: Ports, channel: str) -> Any:
     if isinstance(chosen_by_override, dict):
         named = chosen_by_override.get("integrationIdentifier")
         identifier = named if isinstance(named, str) else None
-    return ports.integrations.select_integration(trigger.environment, channel, identifier)
+    return ports.integrations.select_integration(
+        trigger.environment,
+        channel,
+        identifier,
+        tenant=trigger.tenant,
+        subscriber=subscriber,
+        context=trigger.context,
+    )
 
 
 def _address(

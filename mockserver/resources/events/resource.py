@@ -19,6 +19,7 @@ from mockserver.resources.ports import (
     WorkflowCatalogue,
     integration_selector,
     subscriber_directory,
+    tenant_directory,
     topic_membership,
     workflow_catalogue,
 )
@@ -52,6 +53,7 @@ class EventsResource(Resource):
             subscribers=subscriber_directory(self.host),
             integrations=integration_selector(self.host),
             topics=topic_membership(self.host),
+            tenants=tenant_directory(self.host),
         )
 
     def _workflows(self) -> WorkflowCatalogue | None:

@@ -4,7 +4,7 @@ each environment, their seeding, their part of the state document and of dataset
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -18,6 +18,7 @@ from mockserver.resources.integrations.catalogue import Catalogue, load_catalogu
 from mockserver.resources.integrations.models import SIGNING_KEY, Integration
 from mockserver.resources.integrations.routes import HANDLERS
 from mockserver.resources.integrations.seeding import populate_environment
+from mockserver.resources.integrations.selection import select
 from mockserver.resources.integrations.snapshot import (
     EXPORT_PROPERTIES,
     EXPORT_REQUIRED,
@@ -30,6 +31,7 @@ from mockserver.resources.integrations.snapshot import (
     import_environment as import_integrations,
 )
 from mockserver.resources.integrations.state import integrations_of, live
+from mockserver.resources.ports import SubscriberView
 from mockserver.state.clock import Clock
 from mockserver.state.errors import DatasetError
 from mockserver.state.ids import IdFactory, slugify
@@ -80,18 +82,24 @@ class IntegrationsResource(Resource):
     # ---- what a trigger's delivery reads (ports.IntegrationSelector) ---------------------
 
     def select_integration(
-        self, environment: Environment, channel: str, identifier: str | None = None
+        self,
+        environment: Environment,
+        channel: str,
+        identifier: str | None = None,
+        *,
+        tenant: Mapping[str, Any] | None = None,
+        subscriber: SubscriberView | None = None,
+        context: Mapping[str, Any] | None = None,
     ) -> Integration | None:
-        """The integration Novu's worker sends a `channel` step through
-        (libs/application-generic/src/usecases/select-integration): the active one named by
-        `identifier` when the trigger names one; otherwise the newest active one of the
-        channel, which for email and SMS must also be primary."""
-        candidates = [i for i in live(environment) if i.active and i.channel == channel]
-        if identifier is not None:
-            candidates = [i for i in candidates if i.identifier == identifier]
-        elif channel in ("email", "sms"):
-            candidates = [i for i in candidates if i.primary]
-        return max(candidates, key=lambda i: i.created_at, default=None)
+        """The integration Novu's worker sends a `channel` step through (selection.py)."""
+        return select(
+            live(environment),
+            channel,
+            identifier=identifier,
+            tenant=tenant,
+            subscriber=subscriber,
+            context=context,
+        )
 
     def active_provider(self, environment: Environment, provider_id: str) -> Integration | None:
         candidates = [i for i in live(environment) if i.active and i.provider_id == provider_id]

@@ -90,6 +90,9 @@ def catalogue_choices(catalogue: Catalogue, channel: str) -> list[Provider]:
 
 
 def _tenant_condition(faker: Faker) -> dict[str, Any]:
+    """A condition as Novu's document describes one (`on: payload`, which an integration's
+    conditions never match: they read only the tenant). A seeded `on: tenant` would be
+    faithful to the dashboard but breaks novu-py, whose closed enum refuses it in a list."""
     return {
         "isNegated": False,
         "type": "BOOLEAN",

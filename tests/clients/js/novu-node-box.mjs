@@ -88,6 +88,18 @@ await assert.rejects(novu.trigger("missing", { to: "node-ann", payload: {} }), (
 });
 record.errors.push("trigger an unknown workflow: 422 workflow_not_found");
 
+await step("tenants", async () => {
+  const made = (await novu.tenants.create("acme", { name: "Acme", data: { tier: "gold" } })).data.data;
+  assert.equal(made.identifier, "acme");
+  assert.equal((await novu.tenants.update("acme", { name: "Acme Inc" })).data.data.name, "Acme Inc");
+  assert.equal((await novu.tenants.get("acme")).data.data.data.tier, "gold");
+  assert.ok((await novu.tenants.list({ page: 0, limit: 10 })).data.data.some((t) => t.identifier === "acme"));
+  const sent = (await novu.trigger("order-ready", { to: "node-ann", payload: { id: 11 }, tenant: "acme" })).data.data;
+  assert.equal(sent.status, "processed");
+  const missing = (await novu.trigger("order-ready", { to: "node-ann", payload: {}, tenant: "nobody" })).data.data;
+  assert.equal(missing.status, "no_tenant_found");
+  assert.equal((await novu.tenants.delete("acme")).status, 204);
+});
 await step("topics.removeSubscribers and delete", async () => {
   await assert.rejects(novu.topics.delete("pickup"), (error) => {
     assert.equal(error.response?.status, 409);
