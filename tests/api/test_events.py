@@ -450,3 +450,90 @@ def test_assert_sent_never_counts_a_failed_step_as_sent(api: Api, client: FlaskC
         assert_sent(environment, channel="sms", subscriberId="unsent")
     (failed,) = assert_sent(environment, channel="sms", status="failed")
     assert failed["reason"] == "SUBSCRIBER_NO_ACTIVE_INTEGRATION"
+
+
+DIGESTED: dict[str, Any] = {
+    **WORKFLOW,
+    "steps": [
+        {
+            "name": "Digest",
+            "type": "digest",
+            "controlValues": {
+                "amount": 10,
+                "unit": "minutes",
+                "digestKey": "{{ payload.project }}",
+            },
+        },
+        {
+            "name": "Email",
+            "type": "email",
+            "controlValues": {
+                "subject": "{{ steps.digest.eventCount }} updates",
+                "body": "{% for e in steps.digest.events %}{{ e.payload.title }};{% endfor %}",
+            },
+        },
+    ],
+}
+
+
+def _frozen_api() -> tuple[Api, FlaskClient]:
+    from datetime import UTC, datetime
+
+    from mockserver.http.app import create_app
+    from mockserver.settings import Settings
+
+    app = create_app(Settings(frozen_time=datetime(2026, 3, 1, 9, 0, tzinfo=UTC)))
+    client = app.test_client()
+    key = next(iter(app.extensions["mockserver"].organizations[0].environments.values())).api_key
+    return Api(client, f"ApiKey {key}"), client
+
+
+def _digested(api: Api, title: str, project: str, transaction: str, who: str = "dig") -> None:
+    status, body = trigger(
+        api,
+        to={"subscriberId": who, "email": f"{who}@x.io"},
+        payload={"title": title, "project": project},
+        transactionId=transaction,
+    )
+    assert (status, body["data"]["status"]) == (201, "processed")
+
+
+def test_a_digest_gathers_a_subscribers_events_per_key_until_it_comes_due() -> None:
+    api, client = _frozen_api()
+    make_workflow(api, steps=DIGESTED["steps"])
+    _digested(api, "a", "p1", "t-a")
+    _digested(api, "b", "p1", "t-b")
+    _digested(api, "c", "p2", "t-c")
+    _digested(api, "d", "p1", "t-d", who="other")  # another subscriber: a digest of its own
+    assert outbox(client) == []
+    client.post("/__mock/clock", json={"advanceSeconds": 600})
+    sent = {(e["subscriberId"], e["subject"], e["body"]) for e in outbox(client)}
+    assert sent == {
+        ("dig", "2 updates", "a;b;"),
+        ("dig", "1 updates", "c;"),
+        ("other", "1 updates", "d;"),
+    }
+    # The digest went out once per key: the merged run sent nothing of its own.
+    assert {e["transactionId"] for e in outbox(client)} == {"t-a", "t-c", "t-d"}
+
+
+def test_cancelling_a_digest_promotes_the_next_merged_run() -> None:
+    api, client = _frozen_api()
+    make_workflow(api, steps=DIGESTED["steps"])
+    for title in ("a", "b", "c"):
+        _digested(api, title, "p1", f"t-{title}")
+    assert api.call("DELETE", "/v1/events/trigger/t-a") == (200, {"data": True})
+    assert api.call("DELETE", "/v1/events/trigger/t-c") == (200, {"data": True})
+    assert api.call("DELETE", "/v1/events/trigger/t-c") == (200, {"data": False})
+    client.post("/__mock/clock", json={"advanceSeconds": 600})
+    ((transaction, subject, body),) = [
+        (e["transactionId"], e["subject"], e["body"]) for e in outbox(client)
+    ]
+    assert (transaction, subject, body) == ("t-b", "1 updates", "b;")
+
+
+def test_on_a_running_clock_a_digest_sends_each_event_alone(api: Api, client: FlaskClient) -> None:
+    make_workflow(api, steps=DIGESTED["steps"])
+    _digested(api, "now", "p1", "t-now")
+    ((sent,),) = [outbox(client, transaction="t-now")]
+    assert (sent["subject"], sent["body"]) == ("1 updates", "now;")

@@ -129,3 +129,23 @@ def test_v1_fields_survive_a_state_export_and_import(api: Api, client: FlaskClie
     again = api.call("GET", f"/v1/notification-templates/{made['_id']}")[1]["data"]
     for field in ("critical", "draft", "data", "_notificationGroupId"):
         assert again[field] == made[field], field
+
+
+def test_a_v1_digest_step_gives_its_templates_step_total_count(
+    api: Api, client: FlaskClient
+) -> None:
+    group = api.call("GET", "/v1/notification-groups")[1]["data"][0]["_id"]
+    body = {
+        "name": "Digested",
+        "notificationGroupId": group,
+        "active": True,
+        "steps": [
+            {"template": {"type": "digest"}, "metadata": {"amount": 5, "unit": "minutes"}},
+            {"template": {"type": "in_app", "content": "{{ step.total_count }} new"}},
+        ],
+    }
+    made = api.call("POST", "/v1/notification-templates", body)[1]["data"]
+    assert made["steps"][0]["metadata"] == {"amount": 5, "unit": "minutes", "type": "regular"}
+    answer = api.call("POST", "/v1/events/trigger", {"name": "digested", "to": "dg"})[1]["data"]
+    sent = client.get(f"/__mock/outbox?transaction={answer['transactionId']}").get_json()
+    assert [m["body"] for m in sent["data"]] == ["1 new"]

@@ -18,7 +18,7 @@ from typing import Any
 
 from mockserver.novu.auth import Caller
 from mockserver.novu.errors import BadRequest, NotFound, NovuError
-from mockserver.resources.events.delivery import Ports, Trigger, deliver, resume
+from mockserver.resources.events.delivery import Ports, Trigger, deliver, promoted, resume
 from mockserver.resources.events.models import Message, Notification
 from mockserver.resources.events.payload_check import checked_payload
 from mockserver.resources.events.state import events_of
@@ -109,7 +109,7 @@ class EventsBackend:
         Only a frozen clock holds steps back (delivery.py), so on a running one, as for a
         Novu trigger whose steps all ran, it is false."""
         with self.store.lock:
-            return events_of(caller.environment).cancel(transaction_id)
+            return events_of(caller.environment).cancel(transaction_id, promoted)
 
     def clock_moved(self, environments: Iterable[Environment]) -> None:
         """Run what the delays held back, now that the clock has passed them (and any delay

@@ -10,13 +10,19 @@ then topic members, minus those listed and the actor), apps/worker `subscriber-j
 cases (a message per step; no address: the message is kept with status `warning`).
 Digest and delay steps: on a running clock what follows them is delivered at once; on a
 frozen clock (`--frozen-time`) the rest of the run waits, as a `delayed` job, until the clock
-is moved past its time (`POST /__mock/clock`), and `cancel` can drop it.
+is moved past its time (`POST /__mock/clock`), and `cancel` can drop it. A digest gathers:
+while one waits for a subscriber (per workflow, step and digest key), a later trigger's run
+is merged into it instead of running on (Novu's `merged` job), and when it comes due the steps
+after it run once, with every event at `steps.<stepId>.events` / `eventCount` (v2, the
+framework's digest result `{id, time, payload}`) and `step.events` / `step.total_count` (v1
+templates). Cancelling the waiting run's transaction promotes the next merged one (Novu's
+cancel-delayed); cancelling a merged one's takes its event out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,6 +37,7 @@ from mockserver.resources.ports import (
     TenantDirectory,
     TopicMembership,
 )
+from mockserver.state.clock import iso_timestamp
 from mockserver.state.store import Environment
 
 CHANNEL_STEPS = ("in_app", "email", "sms", "chat", "push")
@@ -77,9 +84,20 @@ class Trigger:
 
 
 @dataclass(frozen=True)
+class Merged:
+    """One trigger's run as a digest holds it: what it would go on with, and its event."""
+
+    trigger: Trigger
+    notification: Notification
+    variables: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Held:
     """What is left of one recipient's run while a delay or digest waits (Novu's `delayed`
-    job): the steps from `next_step` on, due at `due`."""
+    job): the steps from `next_step` on, due at `due`. A digest's run also has its `key`
+    (workflow, step, subscriber and digest key value) and the runs merged into it, its own
+    first."""
 
     trigger: Trigger
     subscriber: Any
@@ -87,6 +105,8 @@ class Held:
     variables: dict[str, Any]
     next_step: int
     due: datetime
+    key: tuple[str, ...] | None = None
+    merged: list[Merged] = field(default_factory=list)
 
 
 def recipients_of(
@@ -155,10 +175,32 @@ def deliver(trigger: Trigger, ports: Ports, *, hold: bool = False) -> int:
 
 
 def resume(held: Held, ports: Ports) -> int:
-    """Run what a delay held back, as at the time it came due."""
+    """Run what a delay or digest held back, as at the time it came due; a digest's steps
+    see every event merged into it."""
     trigger = replace(held.trigger, moment=held.due)
-    return _run_steps(
-        trigger, ports, held.subscriber, held.notification, held.variables, held.next_step
+    variables = held.variables
+    if held.key is not None:
+        step = trigger.workflow.steps[held.next_step - 1]
+        variables = _with_digest(variables, step.step_id, held.merged)
+    return _run_steps(trigger, ports, held.subscriber, held.notification, variables, held.next_step)
+
+
+def promoted(held: Held, cancelled: str) -> Held | None:
+    """A digest's run once the transaction `cancelled` is taken out of it: the same run
+    without that event, or, when it was the waiting run's own, the next merged run in its
+    place (None when none is left)."""
+    kept = [m for m in held.merged if m.trigger.transaction_id != cancelled]
+    if not kept:
+        return None
+    if held.trigger.transaction_id != cancelled:
+        return replace(held, merged=kept)
+    first = kept[0]
+    return replace(
+        held,
+        trigger=first.trigger,
+        notification=first.notification,
+        variables=first.variables,
+        merged=kept,
     )
 
 
@@ -220,10 +262,21 @@ def _run_steps(
         step = steps[index]
         if step.type in HOLDING_STEPS:
             wait = _wait_seconds(step.control_values)
+            own = Merged(trigger, notification, variables)
             if hold and wait > 0:
                 due = trigger.moment + timedelta(seconds=wait)
-                state.hold(Held(trigger, subscriber, notification, variables, index + 1, due))
+                key = _digest_key(trigger, step, subscriber, variables)
+                waiting = state.waiting_digest(key, trigger.moment) if key else None
+                if waiting is not None:
+                    waiting.merged.append(own)
+                    return made
+                held = Held(trigger, subscriber, notification, variables, index + 1, due, key)
+                if key is not None:
+                    held.merged.append(own)
+                state.hold(held)
                 return made
+            if step.type == "digest":
+                variables = _with_digest(variables, step.step_id, [own])
             continue
         if step.type not in CHANNEL_STEPS:
             continue
@@ -231,6 +284,51 @@ def _run_steps(
         state.add(entry)
         made += isinstance(entry, Message)
     return made
+
+
+def _digest_key(
+    trigger: Trigger, step: Any, subscriber: Any, variables: dict[str, Any]
+) -> tuple[str, ...] | None:
+    """What a digest groups by: the workflow, the step, the subscriber and the value of its
+    `digestKey` (a Liquid template, or a path into the trigger's variables as v1 wrote it);
+    None for a delay."""
+    if step.type != "digest":
+        return None
+    raw = step.control_values.get("digestKey")
+    value = ""
+    if isinstance(raw, str) and raw:
+        try:
+            value = render(raw, variables) if "{{" in raw else _lookup(variables, raw)
+        except TemplateError:
+            value = raw
+    return (trigger.workflow.id, step.id, subscriber.id, value)
+
+
+def _lookup(variables: dict[str, Any], path: str) -> str:
+    """A v1 digest key: a payload field by name (`postId`), or a dotted path."""
+    current: Any = variables if "." in path else variables.get("payload", {})
+    for part in path.split("."):
+        current = current.get(part) if isinstance(current, dict) else None
+    return "" if current is None else str(current)
+
+
+def _with_digest(variables: dict[str, Any], step_id: str, merged: list[Merged]) -> dict[str, Any]:
+    """The variables the steps after a digest see: its events, oldest first."""
+    events = [
+        {
+            "id": m.notification.id,
+            "time": iso_timestamp(m.trigger.moment),
+            "payload": m.trigger.payload,
+        }
+        for m in merged
+    ]
+    steps = {**variables.get("steps", {}), step_id: {"events": events, "eventCount": len(events)}}
+    v1_step = {
+        "digest": True,
+        "events": [event["payload"] for event in events],
+        "total_count": len(events),
+    }
+    return {**variables, "steps": steps, "step": v1_step}
 
 
 def _wait_seconds(values: Mapping[str, Any]) -> float:
@@ -270,9 +368,10 @@ def _step_outcome(
             f"No active {channel} integration in the environment",
         )
     values = step.control_values
+    scope = {**variables, "step": {**variables.get("step", {}), "stepId": step.step_id}}
     try:
-        subject = render(values.get("subject"), {**variables, "step": {"stepId": step.step_id}})
-        body = render(values.get("body"), {**variables, "step": {"stepId": step.step_id}})
+        subject = render(values.get("subject"), scope)
+        body = render(values.get("body"), scope)
     except TemplateError as broken:
         return _failure(trigger, step, subscriber, "MESSAGE_CONTENT_NOT_GENERATED", str(broken))
     provider_id = "novu" if chosen is None else chosen.provider_id

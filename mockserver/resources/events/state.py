@@ -8,7 +8,7 @@ forever keeps the newest and forgets the oldest, as Novu's TTL forgets messages.
 from __future__ import annotations
 
 from collections import OrderedDict, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,10 +47,28 @@ class EventsState:
             self.held = deque(h for h in self.held if h.due > now)
         return due
 
-    def cancel(self, transaction_id: str) -> bool:
-        """Drop the transaction's held runs; whether there were any (Novu's cancel)."""
-        kept = deque(h for h in self.held if h.trigger.transaction_id != transaction_id)
-        cancelled = len(kept) != len(self.held)
+    def waiting_digest(self, key: tuple[str, ...], now: Any) -> Any:
+        """The digest run still waiting under `key`, if any (a later run merges into it)."""
+        return next((h for h in self.held if h.key == key and h.due > now), None)
+
+    def cancel(self, transaction_id: str, promoted: Callable[[Any, str], Any]) -> bool:
+        """Take the transaction's runs out of what is held; whether there were any (Novu's
+        cancel). A digest that loses its own run goes on with the next merged one
+        (`promoted`), or is gone when none is left."""
+        kept: deque[Any] = deque()
+        cancelled = False
+        for held in self.held:
+            involved = held.trigger.transaction_id == transaction_id or any(
+                m.trigger.transaction_id == transaction_id for m in held.merged
+            )
+            if not involved:
+                kept.append(held)
+                continue
+            cancelled = True
+            if held.key is not None:
+                remaining = promoted(held, transaction_id)
+                if remaining is not None:
+                    kept.append(remaining)
         self.held = kept
         return cancelled
 
