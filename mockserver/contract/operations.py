@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
@@ -322,11 +323,9 @@ class OperationIndex:
                 # then the root on its own.
                 for name, component in converted.get("$defs", {}).items():
                     if name not in self._checked_components:
-                        Draft202012Validator.check_schema(component)
+                        check_schema(component)
                         self._checked_components.add(name)
-                Draft202012Validator.check_schema(
-                    {k: v for k, v in converted.items() if k != "$defs"}
-                )
+                check_schema({k: v for k, v in converted.items() if k != "$defs"})
             except (SchemaError, KeyError) as exc:
                 message = exc.message if isinstance(exc, SchemaError) else str(exc)
                 raise DocumentError(f"{where}: unusable schema: {message}") from exc
@@ -398,3 +397,15 @@ def _json_media(content: dict[str, Any]) -> dict[str, Any]:
         ):
             return media or {}
     return {}
+
+
+def check_schema(schema: dict[str, Any]) -> None:
+    """Raise SchemaError when `schema` is no valid JSON Schema (2020-12). The metaschema is
+    checked in Rust (a whole-API document has thousands of schemas); only a schema it refuses,
+    or cannot read, is checked again in Python, whose error names the problem."""
+    try:
+        if jsonschema_rs.meta.is_valid(schema):
+            return
+    except (TypeError, ValueError):
+        pass
+    Draft202012Validator.check_schema(schema)

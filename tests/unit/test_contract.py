@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jsonschema_rs
 import pytest
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 
 from mockserver.contract import DocumentError, load_contract
+from mockserver.contract.documents import load_document
+from mockserver.contract.operations import check_schema
 from mockserver.contract.schema_convert import SchemaConverter
 from mockserver.state.ids import IdFactory, is_object_id, slugify
+from tests.reference import novu_openapi
 
 EXPECTED_OPERATIONS = {
     ("GET", "/v1/integrations"): ("IntegrationsController_listIntegrations", "200"),
@@ -374,3 +379,36 @@ def test_a_required_answer_header_counts_in_any_case_and_is_named_when_missing(c
     assert violations({"Content-Type": "application/json"}) == []
     assert violations({"content-type": "application/json"}) == []
     assert violations({"X-Other": "1"}) == ["required header Content-Type is missing"]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": 12},
+        {"type": "object", "properties": {"a": {"minLength": -1}}},
+        {"required": "name"},
+        {"enum": "not-a-list"},
+        {"$defs": {"x": {"type": ["string", 5]}}},
+    ],
+)
+def test_the_quick_metaschema_check_refuses_what_jsonschema_refuses(schema: dict) -> None:
+    with pytest.raises(SchemaError):
+        check_schema(schema)
+    with pytest.raises(SchemaError):
+        Draft202012Validator.check_schema(schema)
+
+
+def test_the_quick_metaschema_check_agrees_with_jsonschema_on_novus_document() -> None:
+    """Loading checks every converted schema against the metaschema in Rust; Python's
+    jsonschema (the plain way) must find the same schemas good."""
+    document = load_document(novu_openapi())
+    converter = SchemaConverter(document)
+    checked = 0
+    for component in document["components"]["schemas"].values():
+        converted = converter.to_json_schema(component)
+        for schema in [*converted.get("$defs", {}).values(), converted]:
+            rust = jsonschema_rs.meta.is_valid(schema)
+            python = Draft202012Validator(Draft202012Validator.META_SCHEMA).is_valid(schema)
+            assert rust == python, schema
+            checked += 1
+    assert checked > 500
