@@ -391,7 +391,9 @@ def test_a_required_answer_header_counts_in_any_case_and_is_named_when_missing(c
         {"$defs": {"x": {"type": ["string", 5]}}},
     ],
 )
-def test_the_quick_metaschema_check_refuses_what_jsonschema_refuses(schema: dict[str, object]) -> None:
+def test_the_quick_metaschema_check_refuses_what_jsonschema_refuses(
+    schema: dict[str, object],
+) -> None:
     with pytest.raises(SchemaError):
         check_schema(schema)
     with pytest.raises(SchemaError):
