@@ -43,7 +43,8 @@ class MockServer:
             settings.spec_path,
             structure_paths,
             check_spec=settings.check_spec,
-            implemented=implemented,
+            # Inferring, every operation is answered, so every one is compiled.
+            implemented=None if settings.infer else implemented,
         )
         if not self.contract.operations:
             # Served, it would answer every request with a 404 and pass no test by accident.
@@ -77,6 +78,14 @@ class MockServer:
             for resource in self.resources
             for name, handler in resource.bound_handlers().items()
         }
+        # What no resource handles by name, a resource may claim (the inferred engine).
+        unclaimed = frozenset(set(self.operations) - set(self.handlers))
+        self.inferred_operations: frozenset[str] = frozenset()
+        for resource in self.resources:
+            claimed = resource.claim_rest(unclaimed)
+            self.handlers.update(claimed)
+            self.inferred_operations |= frozenset(claimed)
+            unclaimed -= frozenset(claimed)
         # The larger body limits some paths have, longest prefix first.
         self.body_limits: list[tuple[str, int]] = sorted(
             {p: n for r in self.resources for p, n in r.body_limits.items()}.items(),

@@ -58,6 +58,9 @@ class Settings:
     # schema checked whole by jsonschema instead of the compiled, split and remembered
     # checks). Slower; the test suite holds the fast path to its answers, byte for byte.
     reference: bool = False
+    # Answer every operation of the loaded document no resource models by hand from state
+    # inferred from the document (resources/inferred); off: such operations answer 501.
+    infer: bool = True
     # The admin API under /__mock, and the token it requires (None: no token).
     admin: bool = True
     admin_token: str | None = None

@@ -20,6 +20,7 @@ from mockserver.cli.options import (
     whole_number,
 )
 from mockserver.contract import DocumentError
+from mockserver.contract.novu_document import novu_document
 from mockserver.novu.ratelimit import TIERS
 from mockserver.runtime import wsgi_servers
 from mockserver.runtime.request_log import JsonLogFormatter, LogFormat
@@ -27,6 +28,8 @@ from mockserver.settings import DEFAULT_SEED, Settings, ValidationMode
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4010
+# How IMPLEMENTATION_COVERAGE.md names Novu's published document.
+NOVU_LABEL = "Novu's published document (`--novu-api`)"
 
 
 ENV = EnvOptions()
@@ -61,6 +64,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="seed for the generated data: the same seed gives the same data",
     )
     ENV.add(serve, "--spec", type=Path, default=None, help="OpenAPI document to serve and check")
+    serve.add_argument(
+        "--novu-api",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="PATH",
+        help="serve the whole of Novu's published API: its document from PATH, else "
+        "$MOCKSERVER_NOVU_OPENAPI, a cached copy or api.novu.co (the hand-modelled resources "
+        "answer their operations, the inferred engine the rest)",
+    )
+    serve.add_argument(
+        "--no-infer",
+        action="store_true",
+        help="answer the operations no resource models by hand with 501 instead of inferring "
+        "them from the document",
+    )
     ENV.add(
         serve,
         "--structure",
@@ -149,6 +168,13 @@ def build_parser() -> argparse.ArgumentParser:
     coverage.add_argument(
         "--output", type=Path, default=Path("IMPLEMENTATION_COVERAGE.md"), help="file to write"
     )
+    coverage.add_argument(
+        "--novu-api",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="also list Novu's published document (this file), operation by operation",
+    )
     for command in commands.choices.values():
         if any("[env " in (action.help or "") for action in command._actions):
             command.epilog = ENV.epilog(command)
@@ -213,9 +239,20 @@ def _timestamp(text: str) -> datetime:
 def serve(args: argparse.Namespace) -> int:
     from mockserver.http.app import create_app
 
+    spec = args.spec
+    if args.novu_api is not None:
+        if spec is not None:
+            print("mockserver: --spec and --novu-api name two documents; give one", file=sys.stderr)
+            return 2
+        try:
+            spec = novu_document(Path(args.novu_api) if args.novu_api else None)
+        except DocumentError as exc:
+            print(f"mockserver: {exc}", file=sys.stderr)
+            return 2
     settings = Settings(
         seed=args.seed,
-        spec_path=args.spec,
+        spec_path=spec,
+        infer=not args.no_infer,
         structure_paths=(args.structure,) if args.structure else (),
         fixtures_path=args.fixtures,
         validation=ValidationMode(args.validation),
@@ -346,7 +383,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from mockserver.contract import default_spec_path
 
         spec = default_spec_path()
-        args.output.write_text(render(spec, f"specs/{spec.name}"))
+        documents = [(spec, f"The project's spec, `specs/{spec.name}`")]
+        if args.novu_api is not None:
+            documents.append((args.novu_api, NOVU_LABEL))
+        args.output.write_text(render(documents))
         print(f"wrote {args.output}")
         return 0
     if args.command == "spec-diff":

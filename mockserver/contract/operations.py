@@ -354,10 +354,13 @@ class OperationIndex:
         """Whether the schema describes the whole body, `data` included: an envelope
         `{"data": ...}`, or a paginated answer that Novu sends unwrapped (`{data, next,
         previous, ...}`). A schema without a required `data` describes a payload only, which
-        goes out inside `{"data": ...}`."""
+        goes out inside `{"data": ...}`; so does an entity with a `data` field of its own
+        (an `_id` or `id` beside it), which Novu's interceptor wraps all the same."""
         resolved = self._resolve(schema)
         properties = resolved.get("properties") or {}
-        return "data" in properties and "data" in (resolved.get("required") or [])
+        required = resolved.get("required") or []
+        entity = ("_id" in required or "id" in required) and "data" in required
+        return "data" in properties and "data" in required and not entity
 
     def _structure_pointers(self, schema: Any) -> Iterator[StructureAt]:
         """Every place in a body where a structure document's type (by component name) sits."""

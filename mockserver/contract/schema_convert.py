@@ -15,6 +15,7 @@ COMPONENT_PREFIX = "#/components/schemas/"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
 _CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+_JS_LITERAL = re.compile(r"^/(.+)/[dgimsuy]*$")
 # Keywords that only annotate in OpenAPI and mean nothing (or something else) to JSON Schema.
 _OPENAPI_ONLY = {"discriminator", "xml", "externalDocs", "example", "nullable"}
 
@@ -78,6 +79,11 @@ class SchemaConverter:
                 # where its value belongs; as a regex it would refuse every real value. The
                 # rule it names is left to the handler.
                 continue
+            elif key == "pattern" and isinstance(value, str) and _JS_LITERAL.match(value):
+                # A JavaScript regex literal (`/^[A-Za-z]...$/`, as Nest's swagger plugin
+                # writes a class-validator @Matches): the expression is what is between the
+                # slashes; read as it stands, the slashes would refuse every value.
+                out[key] = _JS_LITERAL.match(value).group(1)  # type: ignore[union-attr]
             elif key == "oneOf" and _has_catch_all(value):
                 # `oneOf: [SomeDto, {type: object}]` (Novu's step controlValues) rejects every
                 # valid SomeDto, which fits both; what the server takes is either: anyOf.
@@ -90,11 +96,39 @@ class SchemaConverter:
                 continue
             else:
                 out[key] = self._convert(value)
+        if (
+            isinstance(node.get("additionalProperties"), dict)
+            and "allOf" in node
+            and "properties" not in node
+        ):
+            # `allOf: [Dto]` beside `additionalProperties: {...}` means, to the document's
+            # author, "Dto's fields, and others of that shape"; JSON Schema would hold Dto's
+            # own fields to the additional shape too (every `overrides.layoutIdentifier`
+            # refused for not being an object). Naming them here leaves them to Dto.
+            out["properties"] = {name: {} for name in self._declared(node["allOf"])}
         if selected:
             out = self._select(out, *selected)
         if self._is_3_0 and node.get("nullable") is True:
             out = _allow_null(out)
         return out
+
+    def _declared(self, parts: Any) -> list[str]:
+        """The property names the `allOf` parts declare, through references."""
+        names: list[str] = []
+        pending = list(parts) if isinstance(parts, list) else []
+        seen: set[str] = set()
+        while pending:
+            part = pending.pop(0)
+            if not isinstance(part, dict):
+                continue
+            ref = part.get("$ref")
+            if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX) and ref not in seen:
+                seen.add(ref)
+                pending.append(self._components.get(ref[len(COMPONENT_PREFIX) :], {}))
+                continue
+            names.extend(n for n in part.get("properties") or {} if n not in names)
+            pending.extend(part.get("allOf") or [])
+        return names
 
     def _select(self, out: dict[str, Any], field: str, mapping: dict[str, str]) -> dict[str, Any]:
         """A `oneOf` with a discriminator, as OpenAPI means it: the `field`'s value picks the

@@ -54,7 +54,7 @@ from mockserver.server import MockServer
 from mockserver.settings import ValidationMode
 from mockserver.state.clock import iso_timestamp
 from mockserver.testing.faults import DroppedConnection, Fault, fault_payload
-from mockserver.testing.journal import JournalEntry, Violation
+from mockserver.testing.journal import INFERRED_HEADER, JournalEntry, Violation
 
 log = logging.getLogger("mockserver")
 VIOLATION_HEADER = "X-Mockserver-Contract-Violation"
@@ -81,7 +81,7 @@ def handle(
 ) -> Answer:
     """One request to one operation of the spec, through every stage; `path_params` are keyed
     by the names the spec's path template uses."""
-    if not operation.compiled:
+    if not operation.compiled or operation.operation_id not in server.handlers:
         return _not_implemented(server, operation, incoming)
     exchange = _Exchange(server, operation, incoming)
     fault = server.faults.pick(operation.operation_id)
@@ -164,8 +164,10 @@ class _Exchange:
                     Violation("request", f"{p.field}: {p.message}") for p in failure.problems
                 )
                 raise
-        # Only operations with a handler are compiled (the others answer 501 before this).
+        # Operations without a handler answered 501 before this.
         handler = server.handlers[operation.operation_id]
+        if operation.operation_id in server.inferred_operations:
+            self.headers[INFERRED_HEADER] = "true"
         # The handler writes the state and reads it back into the answer; holding the lock for
         # both means no concurrent write can tear an answer half-way through.
         with server.store.lock:
@@ -248,8 +250,12 @@ class _Exchange:
             summary,
         )
         declared = operation.response_for(judged_status)
-        document_at_fault = (declared is not None and not declared.error_shaped) or (
-            status >= 400 and self._fits_the_wire(operation, status, payload, headers)
+        document_at_fault = (
+            (declared is not None and not declared.error_shaped)
+            # Novu answers a bad path parameter 422 (and a missing one 404) whether or not
+            # the document lists the status: an undeclared error status is the document's gap.
+            or (declared is None and status >= 400)
+            or (status >= 400 and self._fits_the_wire(operation, status, payload, headers))
         )
         if self.server.settings.validation is ValidationMode.WARN or document_at_fault:
             # In strict mode too, Novu's error body goes out where the document describes the

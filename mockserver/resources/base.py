@@ -158,6 +158,11 @@ class Resource(ABC):
         target = self.handler_target()
         return {name: functools.partial(handler, target) for name, handler in self.handlers.items()}
 
+    def claim_rest(self, unclaimed: frozenset[str]) -> dict[str, BoundHandler]:
+        """Handlers for operations of the loaded document that no resource handles by name
+        (the inferred engine answers them all); a resource with fixed handlers claims none."""
+        return {}
+
     def handler_target(self) -> Any:
         """What the handlers are called with: the resource itself unless it says otherwise."""
         return self

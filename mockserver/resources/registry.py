@@ -21,6 +21,8 @@ RESOURCES: list[str] = [
     "mockserver.resources.workflows.resource",
     "mockserver.resources.tenants.resource",
     "mockserver.resources.events.resource",
+    # Last: it claims whatever operations of the loaded document the others leave.
+    "mockserver.resources.inferred.resource",
 ]
 
 

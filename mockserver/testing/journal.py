@@ -48,6 +48,10 @@ def truncation_marker(size: int) -> str:
     return f"<not kept: {size} bytes, over the journal's {MAX_KEPT_BODY}-byte limit per body>"
 
 
+# The response header that marks an answer of the inferred engine (resources/inferred).
+INFERRED_HEADER = "X-Mockserver-Inferred"
+
+
 class JournalEntry:
     """One exchange. Recorded raw, as cheaply as possible (the journal runs on every request
     and most entries are never read): the bodies as their bytes, the time as a datetime and
@@ -191,6 +195,10 @@ class JournalEntry:
     def matched(self) -> bool:
         return self.operation_id is not None
 
+    @property
+    def inferred(self) -> bool:
+        return self.response_headers.get(INFERRED_HEADER) == "true"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -214,6 +222,8 @@ class JournalEntry:
             "violations": [asdict(violation) for violation in self.violations],
             "fault": self.fault,
             "replayOf": self.replay_of,
+            # Answered by the inferred engine rather than a hand-made model.
+            "inferred": self.inferred,
             "cassette": self.cassette,
             "nearest": list(self.nearest),
         }

@@ -370,3 +370,26 @@ def test_reset_everything_and_clear_the_journal(server: LiveServer, page: webdri
         lambda: "Gone Soon" not in state_text(page),
     )
     never_reloaded(page)
+
+
+def test_an_inferred_answer_is_tagged_in_the_journal(browser: webdriver.Chrome) -> None:
+    """On Novu's whole published document (`--novu-api`), what the inferred engine answered
+    is tagged as such; a hand-modelled answer is not."""
+    from tests.reference import novu_openapi
+
+    with live_server("--novu-api", str(novu_openapi()), "--admin-token", TOKEN) as whole:
+        browser.get(f"{whole.url}/__mock/?token={TOKEN}")
+        wait_for(browser, lambda: browser.find_element(By.ID, "summary").text.startswith("Novu"))
+        with api(whole) as client:
+            assert client.get("/v2/layouts").headers["X-Mockserver-Inferred"] == "true"
+            assert "X-Mockserver-Inferred" not in client.get("/v1/integrations").headers
+        wait_for(browser, lambda: len(rows(browser)) == 2)
+        modelled, inferred = rows(browser)
+        assert "GET /v2/layouts" in inferred.text and "inferred" in inferred.text
+        assert "inferred" not in modelled.text
+        inferred.find_element(By.CSS_SELECTOR, "button.row").send_keys(Keys.ENTER)
+        detail = wait_for(
+            browser, lambda: rows(browser)[1].find_element(By.CSS_SELECTOR, ".detail")
+        )
+        assert "inferred from the document" in detail.text
+        shot(browser, "inferred-answer")

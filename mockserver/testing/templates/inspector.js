@@ -173,6 +173,7 @@ function exchangeRow(entry) {
   if (!entry.matched) tags.push(el("span", { class: "tag bad" }, "unmatched"));
   if (entry.fault) tags.push(el("span", { class: "tag" }, "fault " + entry.fault));
   if (entry.replayOf) tags.push(el("span", { class: "tag" }, "replay"));
+  if (entry.inferred) tags.push(el("span", { class: "tag inferred", title: "answered by the inferred engine, not modelled by hand" }, "inferred"));
   const button = el("button", {
     type: "button", class: "row", "aria-expanded": String(opened.has(entry.id)),
     onclick: () => { toggle(entry.id); },
@@ -211,6 +212,7 @@ function exchangeDetail(entry) {
   ];
   if (entry.fault) known.push(["Fault", entry.fault]);
   if (entry.replayOf) known.push(["Replays the first answer of", entry.replayOf]);
+  if (entry.inferred) known.push(["Served", "inferred from the document (X-Mockserver-Inferred)"]);
   if (entry.cassette) known.push(["Cassette", entry.cassette]);
   detail.append(facts(known));
   if (entry.violations.length) {

@@ -1,0 +1,386 @@
+"""Answers for the operations no resource models by hand, from state inferred from the
+document (shapes.py) and instances made from its schemas (instances.py).
+
+A collection whose create operation is inferred is the engine's own: a create stores an
+object made from the item's schema with the request's fields laid over it (those the schema
+takes), reads, lists, updates and deletes act on what is stored, and an unknown item is a 404.
+Items of a collection the engine does not own (its create is modelled by hand, or there is
+none) exist when first asked for, made from their path values, so an action or read on them
+always answers. Every answer is an instance of its response schema with the stored fields of
+the same names laid over it: it passes the contract by construction.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from mockserver.contract.operations import Operation, ResponseContract
+from mockserver.novu.errors import Conflict, NotFound, NovuError
+from mockserver.resources.base import Exchange, Reply
+from mockserver.resources.inferred.instances import InstanceMaker
+from mockserver.resources.inferred.shapes import Collection, Role, roles
+from mockserver.state.clock import Clock, iso_timestamp
+from mockserver.state.store import Environment
+
+# Objects the engine keeps per environment, and their bytes (a client that creates forever
+# is told so, not answered by a server that grows without end).
+MAX_OBJECTS = 10_000
+MAX_BYTES = 16 * 1024 * 1024
+_PAGE_FIELDS = ("limit", "pageSize", "perPage")
+
+
+@dataclass
+class InferredState:
+    # Collection path -> parent values -> key values -> the stored object, in creation order.
+    items: dict[str, dict[tuple[str, ...], OrderedDict[tuple[str, ...], dict[str, Any]]]] = field(
+        default_factory=dict
+    )
+    count: int = 0
+    bytes: int = 0
+    # Removed items of collections the engine does not own (they are not made again).
+    removed: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=set)
+
+    def bucket(
+        self, path: str, parents: tuple[str, ...]
+    ) -> OrderedDict[tuple[str, ...], dict[str, Any]]:
+        return self.items.setdefault(path, {}).setdefault(parents, OrderedDict())
+
+    def keep(self, path: str, parents: tuple[str, ...], keys: tuple[str, ...], item: Any) -> None:
+        self.bucket(path, parents)[keys] = item
+        self.count += 1
+        self.bytes += len(orjson.dumps(item, default=str))
+
+
+def inferred_of(environment: Environment) -> InferredState:
+    return environment.state(InferredState)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A schema node and the compiled root whose `$defs` it refers to."""
+
+    root: Mapping[str, Any]
+    node: Mapping[str, Any]
+
+
+class InferredEngine:
+    def __init__(
+        self,
+        operations: Mapping[str, Operation],
+        inferred: frozenset[str],
+        *,
+        seed: int,
+        clock: Clock,
+    ) -> None:
+        self.operations = operations
+        self.inferred = inferred
+        self.seed = seed
+        self.clock = clock
+        self.roles: dict[str, Role] = roles(operations.values())
+        # The collections whose create is inferred: their items live only here.
+        self.owned = {
+            role.collection.path
+            for name, role in self.roles.items()
+            if role.kind == "create" and role.collection is not None and name in inferred
+        }
+        self._item_schemas: dict[str, Schema | None] = {}
+
+    # ---- answering ----------------------------------------------------------------------
+
+    def answer(self, operation_id: str, call: Exchange) -> Reply:
+        operation = self.operations[operation_id]
+        role = self.roles[operation_id]
+        environment = call.caller.environment
+        status = operation.success_status or 200
+        collection = role.collection
+        if collection is None or role.kind == "other":
+            return self._reply(operation, status, call, self._given(call))
+        parents = tuple(call.path.get(name, "") for name in role.parent_params)
+        self._check_parent(environment, collection, parents)
+        if role.kind == "create":
+            return self._reply(operation, status, call, self._create(operation, collection, call))
+        if role.kind == "list":
+            return self._list(operation, status, collection, parents, call)
+        keys = tuple(call.path.get(name, "") for name in role.key_params)
+        stored = self._find(environment, collection, parents, keys, operation_id)
+        if role.kind in ("update", "replace"):
+            stored = self._update(collection, stored, call)
+        elif role.kind == "delete":
+            inferred_of(environment).bucket(collection.path, parents).pop(keys, None)
+            state = inferred_of(environment)
+            state.count = max(0, state.count - 1)
+            if collection.path not in self.owned:
+                state.removed.add((collection.path, parents, keys))
+        return self._reply(operation, status, call, stored)
+
+    def _reply(self, operation: Operation, status: int, call: Exchange, stored: Any) -> Reply:
+        contract = operation.response_for(status)
+        schema = _payload_schema(contract)
+        if status == 204 or schema is None:
+            return Reply(status, None if status == 204 else {})
+        maker = self._maker(call, operation.operation_id, schema)
+        return Reply(status, self._shaped(maker, schema, stored, operation.operation_id))
+
+    # ---- the parts ----------------------------------------------------------------------
+
+    def _create(self, operation: Operation, collection: Collection, call: Exchange) -> Any:
+        environment = call.caller.environment
+        state = inferred_of(environment)
+        role = self.roles[operation.operation_id]
+        parents = tuple(call.path.get(name, "") for name in role.parent_params)
+        item = self._item_schema(collection)
+        if item is None:
+            return self._given(call)
+        bucket = state.bucket(collection.path, parents)
+        maker = self._maker(call, f"{collection.path}#{state.count}:{len(bucket)}", item)
+        made = maker.make(item.node)
+        made = self._laid_over(maker, item, made, _body(call)) if isinstance(made, dict) else made
+        if isinstance(made, dict):
+            for name, value in zip(collection.parents, parents, strict=False):
+                made = self._laid_over(maker, item, made, {name: value})
+        keys = self._keys_of(collection, made)
+        if keys in bucket:
+            raise Conflict(f"{collection.noun} {'/'.join(keys)} already exists")
+        size = len(orjson.dumps(made, default=str))
+        if state.count >= MAX_OBJECTS or state.bytes + size > MAX_BYTES:
+            raise NovuError(
+                400,
+                f"The mock keeps at most {MAX_OBJECTS} inferred objects "
+                f"({MAX_BYTES // (1024 * 1024)} MB) per environment; delete some or reset",
+            )
+        state.keep(collection.path, parents, keys, made)
+        return made
+
+    def _find(
+        self,
+        environment: Environment,
+        collection: Collection,
+        parents: tuple[str, ...],
+        keys: tuple[str, ...],
+        operation_id: str,
+    ) -> Any:
+        state = inferred_of(environment)
+        bucket = state.bucket(collection.path, parents)
+        found = bucket.get(keys)
+        if found is not None:
+            return found
+        if collection.path in self.owned or (collection.path, parents, keys) in state.removed:
+            raise NotFound(f"{collection.noun} {'/'.join(keys)} not found")
+        # Not the engine's own: made from its path values, and kept from now on.
+        item = self._item_schema(collection)
+        if item is None:
+            return {}
+        maker = InstanceMaker(
+            item.root, f"{self.seed}|{environment.id}|{collection.path}|{keys}", self.clock.now()
+        )
+        made = maker.make(item.node)
+        if isinstance(made, dict):
+            fields = dict(zip(self._key_fields(collection), keys, strict=False))
+            made = self._laid_over(maker, item, made, fields)
+            state.keep(collection.path, parents, keys, made)
+        return made
+
+    def _update(self, collection: Collection, stored: Any, call: Exchange) -> Any:
+        item = self._item_schema(collection)
+        if item is None or not isinstance(stored, dict):
+            return stored
+        maker = self._maker(call, collection.path, item)
+        body = {k: v for k, v in _body(call).items() if k not in self._key_fields(collection)}
+        changed = self._laid_over(maker, item, stored, body)
+        if "updatedAt" in _properties(maker, item.node):
+            changed = self._laid_over(
+                maker, item, changed, {"updatedAt": iso_timestamp(self.clock.now())}
+            )
+        stored.clear()
+        stored.update(changed)
+        return stored
+
+    def _list(
+        self,
+        operation: Operation,
+        status: int,
+        collection: Collection,
+        parents: tuple[str, ...],
+        call: Exchange,
+    ) -> Reply:
+        everything = list(
+            inferred_of(call.caller.environment).bucket(collection.path, parents).values()
+        )
+        limit = _number(call.query, _PAGE_FIELDS, 10)
+        page = _number(call.query, ("page",), 0)
+        offset = _number(call.query, ("offset",), page * limit)
+        shown = everything[offset : offset + limit] if limit > 0 else everything
+        schema = _payload_schema(operation.response_for(status))
+        if schema is None:
+            return Reply(status, {})
+        maker = self._maker(call, operation.operation_id, schema)
+        node = maker.resolve(schema.node)
+        if isinstance(node, Mapping) and maker.kind(node) == "array":
+            listed = [self._shaped(maker, Schema(schema.root, node["items"]), o, "") for o in shown]
+            return Reply(status, listed)
+        answer = self._shaped(maker, schema, {}, operation.operation_id)
+        if not isinstance(answer, dict):
+            return Reply(status, answer)
+        properties = _properties(maker, node)
+        arrays = [k for k, v in properties.items() if maker.kind(maker.resolve(v)) == "array"]
+        target = "data" if "data" in arrays else (arrays[0] if arrays else None)
+        if target is not None:
+            items = Schema(schema.root, maker.resolve(properties[target]).get("items", {}))
+            answer[target] = [self._shaped(maker, items, o, f"{target}[]") for o in shown]
+        counts = {
+            "totalCount": len(everything),
+            "total": len(everything),
+            "page": page,
+            "pageSize": limit,
+            "limit": limit,
+            "offset": offset,
+            "hasMore": offset + len(shown) < len(everything),
+        }
+        extra = {k: v for k, v in counts.items() if k in properties}
+        return Reply(status, self._laid_over(maker, schema, answer, extra))
+
+    # ---- instances ----------------------------------------------------------------------
+
+    def _shaped(self, maker: InstanceMaker, schema: Schema, stored: Any, place: str) -> Any:
+        """An instance of `schema` with the stored object's fields of the same names."""
+        base = InstanceMaker(schema.root, maker.seed, maker.moment).make(schema.node, place)
+        if isinstance(base, dict) and isinstance(stored, dict):
+            return self._laid_over(maker, schema, base, stored)
+        return base
+
+    def _laid_over(
+        self, maker: InstanceMaker, schema: Schema, base: dict[str, Any], given: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """`base` with the `given` fields the schema has, each kept only if the whole still
+        fits the schema (a field that does not is left as `base` has it)."""
+        checker = InstanceMaker(schema.root, maker.seed, maker.moment)
+        properties = _properties(checker, schema.node)
+        open_ended = not properties
+        merged = dict(base)
+        for key, value in given.items():
+            if key not in properties and not open_ended:
+                continue
+            candidate = {**merged, key: value}
+            if checker.fits(schema.node, candidate):
+                merged = candidate
+        return merged
+
+    def _maker(self, call: Exchange, place: str, schema: Schema) -> InstanceMaker:
+        environment = call.caller.environment
+        seed = f"{self.seed}|{environment.id}|{place}"
+        return InstanceMaker(schema.root, seed, self.clock.now())
+
+    def _given(self, call: Exchange) -> dict[str, Any]:
+        """What an answer built from nothing stored reads: the body and the path values."""
+        return {**call.path, **_body(call)}
+
+    # ---- what the document says of a collection -----------------------------------------
+
+    def _item_schema(self, collection: Collection) -> Schema | None:
+        """The schema of one item: the read operation's answer, else the create's, else a
+        list's items."""
+        if collection.path in self._item_schemas:
+            return self._item_schemas[collection.path]
+        found: Schema | None = None
+        order = ("read", "create", "update", "replace")
+        for kind in order:
+            for name, role in self.roles.items():
+                if role.kind != kind or role.collection != collection:
+                    continue
+                operation = self.operations[name]
+                schema = _payload_schema(operation.response_for(operation.success_status or 200))
+                if schema is not None:
+                    found = schema
+                    break
+            if found is not None:
+                break
+        self._item_schemas[collection.path] = found
+        return found
+
+    def _key_fields(self, collection: Collection) -> tuple[str, ...]:
+        """The field of an item that holds each key parameter's value."""
+        item = self._item_schema(collection)
+        properties = (
+            _properties(InstanceMaker(item.root, "", self.clock.now()), item.node) if item else {}
+        )
+        fields = []
+        for key in collection.keys:
+            candidates = [key]
+            if key.lower().endswith("id"):
+                candidates += ["_id", "id"]
+            if key.lower().endswith("key"):
+                candidates += ["key"]
+            candidates += ["identifier", "key", "name"]
+            fields.append(next((c for c in candidates if c in properties), key))
+        return tuple(fields)
+
+    def _keys_of(self, collection: Collection, made: Any) -> tuple[str, ...]:
+        if not isinstance(made, dict):
+            return ()
+        return tuple(str(made.get(name, "")) for name in self._key_fields(collection))
+
+    def _check_parent(
+        self, environment: Environment, collection: Collection, parents: tuple[str, ...]
+    ) -> None:
+        """An item of a sub-collection needs its parent, when the engine owns the parent."""
+        if not parents:
+            return
+        for other in self.roles.values():
+            parent = other.collection
+            if parent is None or parent.path not in self.owned:
+                continue
+            if parent.item_path == collection.path.rsplit("/", 1)[0] or (
+                len(parent.keys) == len(parents)
+                and collection.path.startswith(parent.path + "/")
+                and collection.path.count("/") == parent.item_path.count("/") + 1
+            ):
+                bucket = inferred_of(environment).bucket(parent.path, ())
+                if parents[-len(parent.keys) :] not in bucket:
+                    raise NotFound(f"{parent.noun} {'/'.join(parents)} not found")
+                return
+
+
+def _payload_schema(contract: ResponseContract | None) -> Schema | None:
+    """The schema of what the handler answers: the document's schema, or inside its `data`
+    when it describes Novu's envelope."""
+    if contract is None or contract.validator is None:
+        return None
+    root = contract.validator.schema
+    node: Mapping[str, Any] = root
+    properties = root.get("properties") or {}
+    if contract.describes_envelope and set(properties) == {"data"}:
+        # `{"data": X}` alone: the handler answers X. A page (`data` beside `next`, totals)
+        # goes out as it is, so the handler answers all of it.
+        node = properties["data"]
+    return Schema(root, node)
+
+
+def _properties(maker: InstanceMaker, node: Any) -> dict[str, Any]:
+    """Every property an object schema names, its `allOf` parts' included."""
+    node = maker.resolve(node)
+    if not isinstance(node, Mapping):
+        return {}
+    found = dict(node.get("properties") or {})
+    for part in node.get("allOf", []):
+        found.update(_properties(maker, part))
+    return found
+
+
+def _body(call: Exchange) -> dict[str, Any]:
+    return call.body if isinstance(call.body, dict) else {}
+
+
+def _number(query: Mapping[str, str], names: tuple[str, ...], default: int) -> int:
+    for name in names:
+        raw = query.get(name)
+        if raw:
+            try:
+                return max(0, int(float(raw)))
+            except (OverflowError, ValueError):
+                return default
+    return default
