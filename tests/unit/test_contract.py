@@ -414,3 +414,39 @@ def test_the_quick_metaschema_check_agrees_with_jsonschema_on_novus_document() -
             assert rust == python, schema
             checked += 1
     assert checked > 500
+
+
+def test_a_javascript_regex_literal_is_read_as_its_expression() -> None:
+    """Nest's swagger plugin writes class-validator's @Matches(/^[A-Za-z]...$/) with its
+    slashes (Novu's environment-variable key): read as it stands it refuses every value."""
+    converted = SchemaConverter({"openapi": "3.0.0"}).to_json_schema(
+        {"type": "string", "pattern": "/^[A-Za-z][A-Za-z0-9_]*$/"}
+    )
+    checker = Draft202012Validator(converted)
+    assert checker.is_valid("API_URL") and not checker.is_valid("1up")
+
+
+def test_all_of_beside_additional_properties_leaves_the_parts_fields_to_the_parts() -> None:
+    """Novu's broadcast `overrides`: `allOf: [TriggerOverrides]` with
+    `additionalProperties: {type: object}`; `layoutIdentifier` (a string in TriggerOverrides)
+    is TriggerOverrides' field, not an additional one that must be an object."""
+    document = {
+        "openapi": "3.0.0",
+        "components": {
+            "schemas": {
+                "Overrides": {
+                    "type": "object",
+                    "properties": {"layoutIdentifier": {"type": "string"}},
+                }
+            }
+        },
+    }
+    converted = SchemaConverter(document).to_json_schema(
+        {
+            "allOf": [{"$ref": "#/components/schemas/Overrides"}],
+            "additionalProperties": {"type": "object"},
+        }
+    )
+    checker = Draft202012Validator(converted)
+    assert checker.is_valid({"layoutIdentifier": "brand", "fcm": {"data": {}}})
+    assert not checker.is_valid({"fcm": "not an object"})
