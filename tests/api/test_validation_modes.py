@@ -230,3 +230,17 @@ def test_a_query_parameter_with_a_schema_is_checked_and_an_absent_one_is_not(tmp
     refused = client.get("/v1/integrations?limit=ten", headers=headers)
     assert refused.status_code == 422, refused.get_json()
     assert refused.get_json()["errors"]["limit"]["messages"] == ["limit must be an integer number"]
+
+
+def test_an_error_status_the_document_does_not_list_goes_out_flagged_not_as_a_500():
+    """Novu answers a bad path parameter 422 whether or not its document lists 422 for the
+    operation (its translation routes list 200 and 404 only): strict mode sends Novu's 422,
+    flagged as the document's gap."""
+    from tests.reference import novu_openapi
+
+    app = app_with(ValidationMode.STRICT, spec_path=novu_openapi())
+    client = app.test_client()
+    auth = {"Authorization": f"ApiKey {development_key(app)}"}
+    answer = client.get("/v2/translations/nonsense/x/en_US", headers=auth)
+    assert answer.status_code == 422
+    assert "X-Mockserver-Contract-Violation" in answer.headers
