@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench import footprint, prism, soak
+from bench import footprint, inferred, prism, soak
 from bench.bare_app import canned_key
 from bench.load import Figures, drive
 from bench.scenarios import capture, prepare
@@ -112,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     table = measure_throughput(args, pin, prism_executable)
     results["scenarios"] = table
     print_table(table)
+    if args.novu_spec.is_file():
+        results["inferred"] = inferred.measure(args, pin, prism_executable, args.novu_spec)
+        print_inferred(results["inferred"])
 
     results["spec_load"] = [footprint.spec_load_seconds(ROOT / "specs" / SPEC_NAME, pin.server)]
     if args.novu_spec.is_file():
@@ -290,6 +293,19 @@ def print_table(table: dict[str, dict[str, Any]]) -> None:
             )
 
 
+def print_inferred(table: dict[str, dict[str, Any]]) -> None:
+    print(
+        f"\n{'inferred engine':<16} {'mock rps':>9} {'p99 ms':>7} {'prism rps':>10} {'mock/it':>8}"
+    )
+    for name, row in table.items():
+        prism_row = row.get("prism silenced")
+        print(
+            f"{name:<16} {row['mock']['rps']:>9.0f} {row['mock']['p99_ms']:>7.2f} "
+            f"{prism_row['rps'] if prism_row else float('nan'):>10.0f} "
+            f"{row.get('ratio to prism silenced', float('nan')):>8.2f}"
+        )
+
+
 def targets(results: dict[str, Any], args: argparse.Namespace) -> list[dict[str, Any]]:
     rows = results["scenarios"]
     found: list[dict[str, Any]] = []
@@ -335,6 +351,10 @@ def targets(results: dict[str, Any], args: argparse.Namespace) -> list[dict[str,
         rows[large]["mock"]["p99_ms"] < 50,
         f"{rows[large]['mock']['p99_ms']:.2f} ms",
     )
+    for name, row in results.get("inferred", {}).items():
+        if "ratio to prism silenced" in row:
+            ratio = row["ratio to prism silenced"]
+            add(f"{name}: 2x Prism silenced (same operation)", ratio >= 2, f"{ratio:.2f}x")
     novu = [load for load in results["spec_load"] if "novu-openapi" in load["spec"]]
     if novu:
         add(

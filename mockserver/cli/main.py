@@ -175,6 +175,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="also list Novu's published document (this file), operation by operation",
     )
+    wire = commands.add_parser(
+        "wire-spec",
+        help="print the wire form of a document the mock serves: what its clients get, for "
+        "another tool to check the mock against (Novu's published document by default)",
+        formatter_class=HelpFormatter,
+    )
+    wire.add_argument("--spec", type=Path, default=None, help="the document (else --novu-api's)")
+    wire.add_argument(
+        "--novu-api", default=None, metavar="PATH", help="Novu's published document, as for serve"
+    )
+    wire.add_argument("--output", type=Path, default=None, help="file to write (else stdout)")
     for command in commands.choices.values():
         if any("[env " in (action.help or "") for action in command._actions):
             command.epilog = ENV.epilog(command)
@@ -279,6 +290,31 @@ def serve(args: argparse.Namespace) -> int:
         listen,
         lambda url: print(banner(mock, url, args.server, args.threads), flush=True),
     )
+    return 0
+
+
+def wire_spec(args: argparse.Namespace) -> int:
+    import json
+
+    from mockserver.contract import default_spec_path
+    from mockserver.contract.documents import load_document
+    from mockserver.contract.wire import wire_document
+    from mockserver.resources.registry import resource_classes
+
+    try:
+        spec = args.spec or novu_document(Path(args.novu_api) if args.novu_api else None)
+        document = load_document(spec)
+    except DocumentError as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
+    modelled = {name for cls in resource_classes() for name in cls.handlers}
+    wire = wire_document(document, load_document(default_spec_path()), modelled)
+    text = json.dumps(wire, indent=1, ensure_ascii=False) + "\n"
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
     return 0
 
 
@@ -389,6 +425,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.output.write_text(render(documents))
         print(f"wrote {args.output}")
         return 0
+    if args.command == "wire-spec":
+        return wire_spec(args)
     if args.command == "spec-diff":
         from mockserver.contract.specdiff import run
         from mockserver.resources.registry import resource_classes

@@ -9,13 +9,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mockserver.contract.keywords import DEFS_PREFIX
+from mockserver.contract.keywords import (
+    DEFS_PREFIX,
+    ISO_DATE_TIME_PATTERN,
+    KNOWN_PATTERN_CONSTANTS,
+)
 
 COMPONENT_PREFIX = "#/components/schemas/"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
-_CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
-_JS_LITERAL = re.compile(r"^/(.+)/[dgimsuy]*$")
+CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+JS_LITERAL = re.compile(r"^/(.+)/[dgimsuy]*$")
 # Keywords that only annotate in OpenAPI and mean nothing (or something else) to JSON Schema.
 _OPENAPI_ONLY = {"discriminator", "xml", "externalDocs", "example", "nullable"}
 
@@ -74,17 +78,18 @@ class SchemaConverter:
                 out["$ref"] = DEFS_PREFIX + value[len(COMPONENT_PREFIX) :]
             elif key in ("properties", "patternProperties", "$defs", "definitions"):
                 out[key] = {name: self._convert(sub) for name, sub in value.items()}
-            elif key == "pattern" and isinstance(value, str) and _CONSTANT_NAME.match(value):
+            elif key == "pattern" and isinstance(value, str) and CONSTANT_NAME.match(value):
                 # A generator wrote the name of a constant (Novu's `SLUG_IDENTIFIER_REGEX`)
-                # where its value belongs; as a regex it would refuse every real value. The
-                # rule it names is left to the handler.
-                continue
-            elif key == "pattern" and isinstance(value, str) and _JS_LITERAL.match(value):
+                # where its value belongs; as a regex it would refuse every real value. A
+                # constant whose value is known gets it back; another is left to the handler.
+                if value in KNOWN_PATTERN_CONSTANTS:
+                    out[key] = KNOWN_PATTERN_CONSTANTS[value]
+            elif key == "pattern" and isinstance(value, str) and JS_LITERAL.match(value):
                 # A JavaScript regex literal (`/^[A-Za-z]...$/`, as Nest's swagger plugin
                 # writes a class-validator @Matches): the expression is what is between the
                 # slashes; read as it stands, the slashes would refuse every value.
-                out[key] = _JS_LITERAL.match(value).group(1)  # type: ignore[union-attr]
-            elif key == "oneOf" and _has_catch_all(value):
+                out[key] = JS_LITERAL.match(value).group(1)  # type: ignore[union-attr]
+            elif key == "oneOf" and has_catch_all(value):
                 # `oneOf: [SomeDto, {type: object}]` (Novu's step controlValues) rejects every
                 # valid SomeDto, which fits both; what the server takes is either: anyOf.
                 out["anyOf"] = self._convert(value)
@@ -106,10 +111,13 @@ class SchemaConverter:
             # own fields to the additional shape too (every `overrides.layoutIdentifier`
             # refused for not being an object). Naming them here leaves them to Dto.
             out["properties"] = {name: {} for name in self._declared(node["allOf"])}
+        if node.get("format") == "date-time" and "pattern" not in out:
+            # Formats only annotate to the validators: the date is checked by its pattern.
+            out["pattern"] = ISO_DATE_TIME_PATTERN
         if selected:
             out = self._select(out, *selected)
         if self._is_3_0 and node.get("nullable") is True:
-            out = _allow_null(out)
+            out = allow_null(out)
         return out
 
     def _declared(self, parts: Any) -> list[str]:
@@ -154,7 +162,7 @@ class SchemaConverter:
         return DEFS_PREFIX + ref[len(COMPONENT_PREFIX) :]
 
 
-def _has_catch_all(alternatives: Any) -> bool:
+def has_catch_all(alternatives: Any) -> bool:
     """Whether one alternative is a bare object schema, which every object fits."""
     if not isinstance(alternatives, list):
         return False
@@ -181,7 +189,7 @@ def _discriminated(node: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
     return field, mapping
 
 
-def _allow_null(schema: dict[str, Any]) -> dict[str, Any]:
+def allow_null(schema: dict[str, Any]) -> dict[str, Any]:
     kind = schema.get("type")
     if isinstance(kind, str):
         schema["type"] = [kind, "null"]

@@ -15,6 +15,11 @@ from werkzeug.datastructures import Headers
 
 from mockserver.contract.checks import request_problems
 from mockserver.contract.compiled.failures import Failure
+from mockserver.contract.keywords import (
+    ISO_DATE_TIME_PATTERN,
+    OBJECT_ID_PATTERN,
+    SLUG_IDENTIFIER_PATTERN,
+)
 from mockserver.contract.operations import Operation
 from mockserver.novu.errors import FieldProblem, ValidationFailed, js_text
 
@@ -27,7 +32,6 @@ _TYPE_WORDS = {
     "integer": "an integer number",
     "null": "null",
 }
-_OBJECT_ID_PATTERN = "^[0-9a-fA-F]{24}$"
 _MAX_ECHOED_CHARS = 200
 MASK = "********"
 
@@ -110,8 +114,15 @@ def _sentence(failure: Failure, subject: str) -> str:
         # class-validator's @Equals writes the value as JavaScript would, unquoted.
         return f"{subject} must be equal to {js_text(expected)}"
     if keyword == "pattern":
-        if expected == _OBJECT_ID_PATTERN:
+        if expected == OBJECT_ID_PATTERN:
             return f"{subject} must be a mongodb id"
+        if expected == ISO_DATE_TIME_PATTERN:
+            return f"{subject} must be a valid ISO 8601 date string"  # @IsISO8601
+        if expected == SLUG_IDENTIFIER_PATTERN:
+            return (
+                f"{subject} must be a valid slug format (letters, numbers, hyphens, dot and "
+                "underscores only)"
+            )
         return f"{subject} must match {expected} regular expression"
     if keyword == "additionalProperties":
         return f"property {', '.join(sorted(expected))} should not exist"

@@ -224,3 +224,33 @@ def test_sync_copies_a_workflow_into_another_environment_and_replaces_it_after(
         "PUT", "/v2/workflows/order-shipped/sync", {"targetEnvironmentId": "f" * 24}
     )
     assert status == 404
+
+
+def test_steps_get_the_control_values_novus_schemas_require() -> None:
+    """Novu stores a step's required controls with their schema defaults (a delay's type, a
+    throttle's type, an HTTP request's method and URL): the answer passes Novu's own document
+    in strict mode instead of breaking it."""
+    from mockserver.http.app import create_app
+    from mockserver.settings import Settings, ValidationMode
+    from tests.reference import novu_openapi
+
+    app = create_app(Settings(spec_path=novu_openapi(), validation=ValidationMode.STRICT))
+    key = next(iter(app.extensions["mockserver"].organizations[0].environments.values())).api_key
+    api = Api(app.test_client(), f"ApiKey {key}")
+    steps = [
+        {"name": "Wait", "type": "delay", "controlValues": {"amount": 1, "unit": "minutes"}},
+        {"name": "Call", "type": "http_request", "controlValues": {}},
+        {"name": "Hold", "type": "throttle", "controlValues": {}},
+    ]
+    status, body = api.call(
+        "POST", "/v2/workflows", {"name": "Mixed", "workflowId": "mixed", "steps": steps}
+    )
+    assert status == 201, body
+    values = [
+        step["controlValues"] for step in api.call("GET", "/v2/workflows/mixed")[1]["data"]["steps"]
+    ]
+    assert values == [
+        {"type": "regular", "amount": 1, "unit": "minutes"},
+        {"method": "GET", "url": ""},
+        {"type": "fixed"},
+    ]

@@ -17,6 +17,7 @@ from typing import Any
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import SchemaError
 
+from mockserver.contract.keywords import SLUG_IDENTIFIER_PATTERN
 from mockserver.novu.auth import Caller
 from mockserver.novu.errors import BadRequest, FieldProblem, NotFound, NovuError, ValidationFailed
 from mockserver.resources.workflows.models import STEP_TYPES, Step, Workflow
@@ -26,8 +27,7 @@ from mockserver.state.ids import slugify
 from mockserver.state.store import Environment, Store
 
 DEFAULT_PAGE = 50
-# @novu/shared SLUG_IDENTIFIER_REGEX: letters and digits, `-`, `_` or `.` between them.
-SLUG_IDENTIFIER = re.compile(r"^[a-zA-Z0-9]+(?:[-_.][a-zA-Z0-9]+)*$")
+SLUG_IDENTIFIER = re.compile(SLUG_IDENTIFIER_PATTERN)
 _ORDER_FIELDS = {"createdAt", "updatedAt", "name", "lastTriggeredAt"}
 
 
@@ -326,12 +326,20 @@ def _outside_reference(node: Any) -> str | None:
     return None
 
 
+# The control values Novu's control schemas require, as it stores them when a step leaves
+# them out (their schema defaults, or empty, with the issue reported): EmailControlDto,
+# DelayControlDto, ThrottleControlDto and HttpRequestControlDto in Novu's document.
+_CONTROL_DEFAULTS: dict[str, dict[str, Any]] = {
+    "email": {"subject": "", "body": ""},
+    "delay": {"type": "regular"},
+    "throttle": {"type": "fixed"},
+    "http_request": {"method": "GET", "url": ""},
+}
+
+
 def _with_defaults(step_type: str, values: dict[str, Any]) -> dict[str, Any]:
-    """An email step always has a subject and a body in its answer (EmailControlDto requires
-    both; Novu stores its schema defaults, empty, and reports the issue)."""
-    if step_type == "email":
-        return {"subject": "", "body": "", **values}
-    return values
+    """A step's control values with what its control schema requires always present."""
+    return {**_CONTROL_DEFAULTS.get(step_type, {}), **values}
 
 
 def _issues(step_type: str, values: dict[str, Any]) -> dict[str, Any]:
