@@ -24,6 +24,7 @@ from mockserver.novu.errors import Conflict, NotFound, NovuError
 from mockserver.resources.base import Exchange, Reply
 from mockserver.resources.inferred.instances import InstanceMaker
 from mockserver.resources.inferred.shapes import Collection, Role, roles
+from mockserver.resources.page_numbers import page_number
 from mockserver.state.clock import Clock, iso_timestamp
 from mockserver.state.store import Environment
 
@@ -376,11 +377,6 @@ def _body(call: Exchange) -> dict[str, Any]:
 
 
 def _number(query: Mapping[str, str], names: tuple[str, ...], default: int) -> int:
-    for name in names:
-        raw = query.get(name)
-        if raw:
-            try:
-                return max(0, int(float(raw)))
-            except (OverflowError, ValueError):
-                return default
-    return default
+    """The first of `names` the query gives, as a paging number."""
+    given = next((query[name] for name in names if query.get(name)), None)
+    return page_number(given, default)

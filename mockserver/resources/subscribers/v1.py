@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from itertools import islice
 from typing import Any
 
 from mockserver.novu.auth import Caller
 from mockserver.novu.errors import BadRequest, NotFound
+from mockserver.resources.page_numbers import limited_page
 from mockserver.resources.subscribers.backend import (
     SubscribersBackend,
     checked_profile,
@@ -63,10 +63,8 @@ class SubscribersV1:
             return answer
 
     def page(self, caller: Caller, query: Mapping[str, str]) -> dict[str, Any]:
-        page, limit = _whole(query, "page", 0, 0, None), _whole(query, "limit", 10, 1, 100)
         live = subscribers_of(caller.environment).in_order()
-        data = [s.to_wire() for s in islice(live, page * limit, page * limit + limit)]
-        return {"page": page, "hasMore": len(data) == limit, "pageSize": limit, "data": data}
+        return limited_page(live, query, Subscriber.to_wire)
 
     def get(self, caller: Caller, subscriber_id: str) -> Subscriber:
         found = subscribers_of(caller.environment).live.get(subscriber_id)
@@ -102,13 +100,3 @@ def _fields(body: dict[str, Any]) -> dict[str, Any]:
     `@IsLocale`)."""
     profile = checked_profile({name: body[name] for name in V1_FIELDS if name in body})
     return {name: profile[name] for name in V1_FIELDS if name in profile}
-
-
-def _whole(query: Mapping[str, str], name: str, default: int, low: int, high: int | None) -> int:
-    """A paging number as class-validator and the use case take it (the contract has
-    already refused one that is not a whole number in range)."""
-    try:
-        value = int(float(query.get(name) or default))
-    except (OverflowError, ValueError):
-        return default
-    return max(low, value if high is None else min(value, high))

@@ -14,11 +14,11 @@ new `identifier` must be free, else the same 409), the api's get-tenants (`page`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from itertools import islice
 from typing import Any
 
 from mockserver.novu.auth import Caller
 from mockserver.novu.errors import Conflict, NotFound
+from mockserver.resources.page_numbers import limited_page
 from mockserver.resources.tenants.models import Tenant
 from mockserver.resources.tenants.state import tenants_of
 from mockserver.state.clock import Clock
@@ -88,10 +88,8 @@ class TenantsBackend:
             self.store.changed(tenant)
 
     def page(self, caller: Caller, query: Mapping[str, str]) -> dict[str, Any]:
-        page, limit = _whole(query.get("page"), 0), min(_whole(query.get("limit"), 10), 100)
         tenants = tenants_of(caller.environment).by_identifier.values()
-        data = [t.to_wire() for t in islice(tenants, page * limit, page * limit + limit)]
-        return {"page": page, "hasMore": len(data) == limit, "pageSize": limit, "data": data}
+        return limited_page(tenants, query, Tenant.to_wire)
 
     def find(self, environment: Environment, identifier: str) -> Tenant | None:
         return tenants_of(environment).by_identifier.get(identifier)
@@ -127,10 +125,3 @@ def _text(value: Any) -> str | None:
 
 def _data(value: Any) -> dict[str, Any] | None:
     return dict(value) if isinstance(value, dict) else None
-
-
-def _whole(raw: str | None, default: int) -> int:
-    try:
-        return max(0, int(float(raw))) if raw else default
-    except (OverflowError, ValueError):
-        return default

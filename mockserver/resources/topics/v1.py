@@ -21,6 +21,7 @@ from typing import Any
 
 from mockserver.novu.auth import Caller
 from mockserver.novu.errors import BadRequest, Conflict, NotFound
+from mockserver.resources.page_numbers import page_number
 from mockserver.resources.topics.backend import TopicsBackend
 from mockserver.resources.topics.models import Subscription, Topic
 from mockserver.resources.topics.state import topics_of
@@ -45,7 +46,8 @@ class TopicsV1:
         return {"_id": topic.id, "key": topic.key}
 
     def page(self, caller: Caller, query: Mapping[str, str]) -> dict[str, Any]:
-        page, size = _whole(query.get("page"), 0), _whole(query.get("pageSize"), PAGE_SIZE_LIMIT)
+        page = page_number(query.get("page"), 0)
+        size = page_number(query.get("pageSize"), PAGE_SIZE_LIMIT)
         if size > PAGE_SIZE_LIMIT:
             raise BadRequest(f"Page size can not be larger then {PAGE_SIZE_LIMIT}")
         wanted = query.get("key")
@@ -162,11 +164,3 @@ def _membership(
 def _ids(body: dict[str, Any]) -> list[str]:
     given = body.get("subscribers")
     return [str(item) for item in given] if isinstance(given, list) else []
-
-
-def _whole(raw: str | None, default: int) -> int:
-    """A paging number (the contract has refused one that is not a whole number >= 0)."""
-    try:
-        return max(0, int(float(raw))) if raw else default
-    except (OverflowError, ValueError):
-        return default

@@ -28,6 +28,7 @@ from typing import Any
 
 from mockserver.novu.auth import Caller
 from mockserver.novu.errors import BadRequest, NotFound, NovuError
+from mockserver.resources.page_numbers import page_number
 from mockserver.resources.workflows.backend import WorkflowsBackend
 from mockserver.resources.workflows.models import Step, Workflow
 from mockserver.resources.workflows.state import workflows_of
@@ -68,7 +69,8 @@ class WorkflowsV1:
             return workflow
 
     def page(self, caller: Caller, query: Mapping[str, str]) -> dict[str, Any]:
-        page, limit = _whole(query.get("page"), 0), _whole(query.get("limit"), 10)
+        page = page_number(query.get("page"), 0)
+        limit = page_number(query.get("limit"), 10, low=1, high=100)
         text = (query.get("query") or "").lower()
         listed = [
             w
@@ -294,11 +296,3 @@ def _v1_step(step: Step) -> dict[str, Any]:
         timing = {key: values[key] for key in ("amount", "unit") if key in values}
         wire["metadata"] = {**timing, "type": "regular"}
     return wire
-
-
-def _whole(raw: str | None, default: int) -> int:
-    """A paging number (the contract has refused one out of range)."""
-    try:
-        return max(0, int(float(raw))) if raw else default
-    except (OverflowError, ValueError):
-        return default
