@@ -188,3 +188,20 @@ def test_the_same_seed_gives_the_same_bytes_in_two_processes() -> None:
 def test_hand_modelled_answers_carry_no_inferred_mark(client: FlaskClient, api: Api) -> None:
     answer = client.get("/v1/integrations", headers={"Authorization": api.authorization})
     assert answer.status_code == 200 and INFERRED not in answer.headers
+
+
+def test_what_the_engine_keeps_is_bounded(whole: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past its bound a create is refused with the reason, and reading ever new ids of a
+    collection it does not own keeps nothing more."""
+    from mockserver.resources.inferred import engine
+
+    monkeypatch.setattr(engine, "MAX_OBJECTS", 3)
+    for index in range(3):
+        body = {"layoutId": f"l{index}", "name": "L"}
+        assert whole.call("POST", "/v2/layouts", body)[0] == 201
+    status, body = whole.call("POST", "/v2/layouts", {"layoutId": "l3", "name": "L"})
+    assert status == 400 and "at most 3 inferred objects" in body["message"]
+    assert whole.call("GET", "/v2/workflows/w/steps/new-step")[0] == 200
+    exported = whole.client.get("/__mock/state").get_json()
+    kept = [e for env in exported["organizations"][0]["environments"] for e in env["inferred"]]
+    assert len(kept) == 3

@@ -43,8 +43,11 @@ class InferredState:
     )
     count: int = 0
     bytes: int = 0
-    # Removed items of collections the engine does not own (they are not made again).
-    removed: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=set)
+    # Removed items of collections the engine does not own (they are not made again when
+    # next asked for), the newest MAX_OBJECTS of them.
+    removed: OrderedDict[tuple[str, tuple[str, ...], tuple[str, ...]], None] = field(
+        default_factory=OrderedDict
+    )
 
     def bucket(
         self, path: str, parents: tuple[str, ...]
@@ -54,7 +57,23 @@ class InferredState:
     def keep(self, path: str, parents: tuple[str, ...], keys: tuple[str, ...], item: Any) -> None:
         self.bucket(path, parents)[keys] = item
         self.count += 1
-        self.bytes += len(orjson.dumps(item, default=str))
+        self.bytes += _size(item)
+
+    def forget(
+        self, path: str, parents: tuple[str, ...], keys: tuple[str, ...], *, owned: bool
+    ) -> None:
+        item = self.bucket(path, parents).pop(keys, None)
+        if item is not None:
+            self.count -= 1
+            self.bytes -= _size(item)
+        if not owned:
+            self.removed[(path, parents, keys)] = None
+            while len(self.removed) > MAX_OBJECTS:
+                self.removed.popitem(last=False)
+
+
+def _size(item: Any) -> int:
+    return len(orjson.dumps(item, default=str))
 
 
 def inferred_of(environment: Environment) -> InferredState:
@@ -108,15 +127,12 @@ class InferredEngine:
         if role.kind == "list":
             return self._list(operation, status, collection, parents, call)
         keys = tuple(call.path.get(name, "") for name in role.key_params)
-        stored = self._find(environment, collection, parents, keys, operation_id)
+        stored = self._find(environment, collection, parents, keys)
         if role.kind in ("update", "replace"):
             stored = self._update(collection, stored, call)
         elif role.kind == "delete":
-            inferred_of(environment).bucket(collection.path, parents).pop(keys, None)
-            state = inferred_of(environment)
-            state.count = max(0, state.count - 1)
-            if collection.path not in self.owned:
-                state.removed.add((collection.path, parents, keys))
+            owned = collection.path in self.owned
+            inferred_of(environment).forget(collection.path, parents, keys, owned=owned)
         return self._reply(operation, status, call, stored)
 
     def _reply(self, operation: Operation, status: int, call: Exchange, stored: Any) -> Reply:
@@ -147,8 +163,7 @@ class InferredEngine:
         keys = self._keys_of(collection, made)
         if keys in bucket:
             raise Conflict(f"{collection.noun} {'/'.join(keys)} already exists")
-        size = len(orjson.dumps(made, default=str))
-        if state.count >= MAX_OBJECTS or state.bytes + size > MAX_BYTES:
+        if state.count >= MAX_OBJECTS or state.bytes + _size(made) > MAX_BYTES:
             raise NovuError(
                 400,
                 f"The mock keeps at most {MAX_OBJECTS} inferred objects "
@@ -163,7 +178,6 @@ class InferredEngine:
         collection: Collection,
         parents: tuple[str, ...],
         keys: tuple[str, ...],
-        operation_id: str,
     ) -> Any:
         state = inferred_of(environment)
         bucket = state.bucket(collection.path, parents)
@@ -183,7 +197,9 @@ class InferredEngine:
         if isinstance(made, dict):
             fields = dict(zip(self._key_fields(collection), keys, strict=False))
             made = self._laid_over(maker, item, made, fields)
-            state.keep(collection.path, parents, keys, made)
+            if state.count < MAX_OBJECTS and state.bytes + _size(made) <= MAX_BYTES:
+                # Kept so a later change sticks; past the bound it is made afresh each time.
+                state.keep(collection.path, parents, keys, made)
         return made
 
     def _update(self, collection: Collection, stored: Any, call: Exchange) -> Any:
@@ -197,6 +213,8 @@ class InferredEngine:
             changed = self._laid_over(
                 maker, item, changed, {"updatedAt": iso_timestamp(self.clock.now())}
             )
+        state = inferred_of(call.caller.environment)
+        state.bytes += _size(changed) - _size(stored)
         stored.clear()
         stored.update(changed)
         return stored
