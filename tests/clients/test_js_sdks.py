@@ -6,9 +6,11 @@ script asserts every step itself and prints what it exercised.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import httpx
@@ -51,13 +53,16 @@ def node_modules() -> Path:
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
         pytest.skip("node and npm are needed for the JavaScript SDK tests (CI installs them)")
-    if not (JS / "node_modules" / ".package-lock.json").exists():
-        subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=JS,
-            check=True,
-            timeout=600,
-        )
+    # pytest-xdist workers each ask for the SDKs: one installs them while the others wait.
+    with (Path(tempfile.gettempdir()) / "mockserver-npm-ci.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (JS / "node_modules" / ".package-lock.json").exists():
+            subprocess.run(
+                [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                cwd=JS,
+                check=True,
+                timeout=600,
+            )
     return JS / "node_modules"
 
 
