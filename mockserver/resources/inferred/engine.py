@@ -22,8 +22,8 @@ import orjson
 from mockserver.contract.operations import Operation, ResponseContract
 from mockserver.novu.errors import Conflict, NotFound, NovuError
 from mockserver.resources.base import Exchange, Reply
-from mockserver.resources.inferred.instances import InstanceMaker
-from mockserver.resources.inferred.shapes import Collection, Role, roles
+from mockserver.resources.inferred.instances import Checks, InstanceMaker
+from mockserver.resources.inferred.shapes import Collection, Role, roles, same_template
 from mockserver.resources.page_numbers import page_number
 from mockserver.state.clock import Clock, iso_timestamp
 from mockserver.state.store import Environment
@@ -33,6 +33,8 @@ from mockserver.state.store import Environment
 MAX_OBJECTS = 10_000
 MAX_BYTES = 16 * 1024 * 1024
 _PAGE_FIELDS = ("limit", "pageSize", "perPage")
+# Instances made from a schema and a seed alone, kept made (engine._instance).
+_MADE_KEPT = 512
 
 
 @dataclass
@@ -109,6 +111,18 @@ class InferredEngine:
             if role.kind == "create" and role.collection is not None and name in inferred
         }
         self._item_schemas: dict[str, Schema | None] = {}
+        self.checks = Checks()
+        # Instances made from nothing but a schema and a seed, as JSON, newest kept: the same
+        # (schema, seed) gives the same instance, so it is made once.
+        self._made: OrderedDict[tuple[int, str], bytes] = OrderedDict()
+        # A sub-collection's parent collection, when the engine owns the parent.
+        collections = {r.collection.path: r.collection for r in self.roles.values() if r.collection}
+        self._parents = {
+            path: parent
+            for path in collections
+            for parent in collections.values()
+            if parent.path in self.owned and same_template(parent.item_path, path.rsplit("/", 1)[0])
+        }
 
     # ---- answering ----------------------------------------------------------------------
 
@@ -154,9 +168,18 @@ class InferredEngine:
         if item is None:
             return self._given(call)
         bucket = state.bucket(collection.path, parents)
-        maker = self._maker(call, f"{collection.path}#{state.count}:{len(bucket)}", item)
-        made = maker.make(item.node)
-        made = self._laid_over(maker, item, made, _body(call)) if isinstance(made, dict) else made
+        # The collection's item as the seed makes it (made once), with fresh ids: every
+        # create is a new object, told apart by its ids and the request's fields.
+        maker = self._maker(call, collection.path, item)
+        made = self._instance(maker, item, "item")
+        if isinstance(made, dict):
+            fresh = InstanceMaker(
+                item.root, f"{maker.seed}#{state.count}:{len(bucket)}", maker.moment, self.checks
+            )
+            properties = _properties(fresh, item.node)
+            for name in self._fresh_fields(collection, properties):
+                made[name] = fresh.make(properties[name], name)
+            made = self._laid_over(maker, item, made, _body(call))
         if isinstance(made, dict):
             for name, value in zip(collection.parents, parents, strict=False):
                 made = self._laid_over(maker, item, made, {name: value})
@@ -267,17 +290,28 @@ class InferredEngine:
 
     def _shaped(self, maker: InstanceMaker, schema: Schema, stored: Any, place: str) -> Any:
         """An instance of `schema` with the stored object's fields of the same names."""
-        base = InstanceMaker(schema.root, maker.seed, maker.moment).make(schema.node, place)
+        base = self._instance(maker, schema, place)
         if isinstance(base, dict) and isinstance(stored, dict):
             return self._laid_over(maker, schema, base, stored)
         return base
+
+    def _instance(self, maker: InstanceMaker, schema: Schema, place: str) -> Any:
+        """A fresh copy of the instance `maker`'s seed makes of the schema at `place`."""
+        key = (id(schema.node), f"{maker.seed}@{place}")
+        made = self._made.get(key)
+        if made is None:
+            fresh = InstanceMaker(schema.root, maker.seed, maker.moment, self.checks)
+            made = self._made[key] = orjson.dumps(fresh.make(schema.node, place))
+            while len(self._made) > _MADE_KEPT:
+                self._made.popitem(last=False)
+        return orjson.loads(made)
 
     def _laid_over(
         self, maker: InstanceMaker, schema: Schema, base: dict[str, Any], given: Mapping[str, Any]
     ) -> dict[str, Any]:
         """`base` with the `given` fields the schema has, each kept only if the whole still
         fits the schema (a field that does not is left as `base` has it)."""
-        checker = InstanceMaker(schema.root, maker.seed, maker.moment)
+        checker = InstanceMaker(schema.root, maker.seed, maker.moment, self.checks)
         properties = _properties(checker, schema.node)
         open_ended = not properties
         merged = dict(base)
@@ -292,7 +326,7 @@ class InferredEngine:
     def _maker(self, call: Exchange, place: str, schema: Schema) -> InstanceMaker:
         environment = call.caller.environment
         seed = f"{self.seed}|{environment.id}|{place}"
-        return InstanceMaker(schema.root, seed, self.clock.now())
+        return InstanceMaker(schema.root, seed, self.clock.now(), self.checks)
 
     def _given(self, call: Exchange) -> dict[str, Any]:
         """What an answer built from nothing stored reads: the body and the path values."""
@@ -338,6 +372,11 @@ class InferredEngine:
             fields.append(next((c for c in candidates if c in properties), key))
         return tuple(fields)
 
+    def _fresh_fields(self, collection: Collection, properties: Mapping[str, Any]) -> list[str]:
+        """The fields each new item makes afresh: its ids and the fields of its keys."""
+        wanted = {"_id", "id", *self._key_fields(collection)}
+        return [name for name in properties if name in wanted]
+
     def _keys_of(self, collection: Collection, made: Any) -> tuple[str, ...]:
         if not isinstance(made, dict):
             return ()
@@ -347,21 +386,13 @@ class InferredEngine:
         self, environment: Environment, collection: Collection, parents: tuple[str, ...]
     ) -> None:
         """An item of a sub-collection needs its parent, when the engine owns the parent."""
-        if not parents:
+        parent = self._parents.get(collection.path)
+        if parent is None or not parents:
             return
-        for other in self.roles.values():
-            parent = other.collection
-            if parent is None or parent.path not in self.owned:
-                continue
-            if parent.item_path == collection.path.rsplit("/", 1)[0] or (
-                len(parent.keys) == len(parents)
-                and collection.path.startswith(parent.path + "/")
-                and collection.path.count("/") == parent.item_path.count("/") + 1
-            ):
-                bucket = inferred_of(environment).bucket(parent.path, ())
-                if parents[-len(parent.keys) :] not in bucket:
-                    raise NotFound(f"{parent.noun} {'/'.join(parents)} not found")
-                return
+        width = len(parent.keys)
+        grand, keys = parents[:-width], parents[-width:]
+        if keys not in inferred_of(environment).bucket(parent.path, grand):
+            raise NotFound(f"{parent.noun} {'/'.join(keys)} not found")
 
 
 def _payload_schema(contract: ResponseContract | None) -> Schema | None:

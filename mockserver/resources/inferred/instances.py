@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+import jsonschema_rs
 from faker import Faker
 from jsonschema import Draft202012Validator
 
@@ -30,12 +31,43 @@ _MAX_DEPTH = 12
 _FAKER = Faker("en_US")
 
 
+_NO_DEFS: Mapping[str, Any] = {}
+
+
+class Checks:
+    """Whether a value fits a schema node, each node compiled once (with its root's
+    definitions) by jsonschema-rs: making and laying fields over an answer asks thousands of
+    times. One per engine; the contract's schemas live as long as it does."""
+
+    def __init__(self) -> None:
+        self._validators: dict[tuple[int, int], Any] = {}
+
+    def fits(self, defs: Mapping[str, Any], node: Any, value: Any) -> bool:
+        key = (id(defs), id(node))
+        validator = self._validators.get(key)
+        if validator is None:
+            whole = {**node, "$defs": defs} if isinstance(node, Mapping) else node
+            try:
+                validator = jsonschema_rs.Draft202012Validator(whole, offline=True)
+            except (ValueError, TypeError):  # a schema the Rust engine cannot take
+                validator = Draft202012Validator(whole)
+            self._validators[key] = validator
+        return bool(validator.is_valid(value))
+
+
 class InstanceMaker:
-    def __init__(self, root: Mapping[str, Any], seed: str, moment: datetime) -> None:
-        self.defs: Mapping[str, Any] = root.get("$defs", {})
+    def __init__(
+        self,
+        root: Mapping[str, Any],
+        seed: str,
+        moment: datetime,
+        checks: Checks | None = None,
+    ) -> None:
+        self.root = root
+        self.defs: Mapping[str, Any] = root.get("$defs", _NO_DEFS)
         self.seed = seed
         self.moment = moment
-        self._validators: dict[int, Draft202012Validator] = {}
+        self.checks = checks or Checks()
 
     def make(self, schema: Mapping[str, Any], place: str = "") -> Any:
         return self._make(schema, place, place.rsplit(".", 1)[-1], 0)
@@ -236,12 +268,7 @@ class InstanceMaker:
         return kind == "null" or (isinstance(kind, list) and "null" in kind)
 
     def fits(self, schema: Any, value: Any) -> bool:
-        key = id(schema)
-        validator = self._validators.get(key)
-        if validator is None:
-            whole = {**schema, "$defs": self.defs} if isinstance(schema, Mapping) else schema
-            validator = self._validators[key] = Draft202012Validator(whole)
-        return bool(validator.is_valid(value))
+        return self.checks.fits(self.defs, schema, value)
 
     def _rng(self, place: str) -> random.Random:
         digest = hashlib.sha256(f"{self.seed}|{place}".encode()).digest()

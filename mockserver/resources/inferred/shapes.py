@@ -21,6 +21,8 @@ from mockserver.contract.operations import Operation
 _PARAMETER = re.compile(r"^\{([^}]+)\}$")
 
 Kind = Literal["create", "list", "read", "replace", "update", "delete", "action", "other"]
+_ON_COLLECTION: dict[str, Kind] = {"POST": "create", "GET": "list"}
+_ON_ITEM: dict[str, Kind] = {"GET": "read", "PUT": "replace", "PATCH": "update", "DELETE": "delete"}
 
 
 @dataclass(frozen=True)
@@ -108,18 +110,12 @@ def _role(operation: Operation, collections: Mapping[str, Collection]) -> Role:
     for collection in collections.values():
         shape = _segments(collection.item_path)
         if _same_shape(segments, _segments(collection.path)):
-            kind: Kind = {"POST": "create", "GET": "list"}.get(method, "other")  # type: ignore[assignment]
+            kind = _ON_COLLECTION.get(method, "other")
             if kind == "other":
                 return Role("other")
             return _named(kind, collection, segments)
         if _same_shape(segments, shape):
-            item_kind: Kind = {
-                "GET": "read",
-                "PUT": "replace",
-                "PATCH": "update",
-                "DELETE": "delete",
-            }.get(method, "action")  # type: ignore[assignment]
-            return _named(item_kind, collection, segments)
+            return _named(_ON_ITEM.get(method, "action"), collection, segments)
         longer = len(segments) > len(shape) and _same_shape(segments[: len(shape)], shape)
         if longer and (best is None or len(shape) > best[1]):
             best = (collection, len(shape))
@@ -144,3 +140,8 @@ def _named(kind: Kind, collection: Collection, segments: list[str]) -> Role:
     parents = tuple(places[: len(collection.parents)])
     keys = tuple(places[len(collection.parents) :]) if kind not in ("create", "list") else ()
     return Role(kind, collection, parents, keys)
+
+
+def same_template(path: str, template: str) -> bool:
+    """Whether two path templates are the same, a parameter matching one of any name."""
+    return _same_shape(_segments(path), _segments(template))
