@@ -122,6 +122,10 @@ def mask_body(value: Any, keys: Collection[str] | None = None) -> Any:
 
 def _masked(value: Any, keys: Collection[str], emptied: Collection[str]) -> Any:
     if isinstance(value, dict):
+        if value.get("isSecret") is True and "values" in value:
+            # An object that says it is secret (Novu's environment variables: "encrypted at
+            # rest, masked in responses"): its values are masked wherever it is kept.
+            value = {**value, "values": mask_leaves(value["values"])}
         return {key: _masked_item(key, item, keys, emptied) for key, item in value.items()}
     if isinstance(value, list):
         return [_masked(item, keys, emptied) for item in value]

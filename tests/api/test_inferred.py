@@ -205,3 +205,23 @@ def test_what_the_engine_keeps_is_bounded(whole: Api, monkeypatch: pytest.Monkey
     exported = whole.client.get("/__mock/state").get_json()
     kept = [e for env in exported["organizations"][0]["environments"] for e in env["inferred"]]
     assert len(kept) == 3
+
+
+def test_a_secret_variables_value_is_masked_in_answers_and_the_journal(whole: Api) -> None:
+    """Novu's document: a secret variable is "encrypted at rest, masked in responses" (its
+    value reads ••••••••)."""
+    listed = whole.client.get("/__mock/environments").get_json()
+    environment_id = listed["organizations"][0]["environments"][0]["_id"]
+    body = {
+        "key": "API_TOKEN",
+        "isSecret": True,
+        "values": [{"_environmentId": environment_id, "value": "tok-live-42"}],
+    }
+    status, made = whole.call("POST", "/v1/environment-variables", body)
+    assert status == 200, made  # the status Novu's document gives this create
+    assert [v["value"] for v in made["data"]["values"]] == ["\u2022" * 8]
+    read = whole.call("GET", "/v1/environment-variables/API_TOKEN")[1]["data"]
+    assert read["isSecret"] is True
+    assert [v["value"] for v in read["values"]] == ["\u2022" * 8]
+    journal = str(whole.client.get("/__mock/requests").get_json())
+    assert "tok-live-42" not in journal

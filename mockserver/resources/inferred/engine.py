@@ -155,7 +155,7 @@ class InferredEngine:
         if status == 204 or schema is None:
             return Reply(status, None if status == 204 else {})
         maker = self._maker(call, operation.operation_id, schema)
-        return Reply(status, self._shaped(maker, schema, stored, operation.operation_id))
+        return Reply(status, masked(self._shaped(maker, schema, stored, operation.operation_id)))
 
     # ---- the parts ----------------------------------------------------------------------
 
@@ -264,7 +264,7 @@ class InferredEngine:
         node = maker.resolve(schema.node)
         if isinstance(node, Mapping) and maker.kind(node) == "array":
             listed = [self._shaped(maker, Schema(schema.root, node["items"]), o, "") for o in shown]
-            return Reply(status, listed)
+            return Reply(status, masked(listed))
         answer = self._shaped(maker, schema, {}, operation.operation_id)
         if not isinstance(answer, dict):
             return Reply(status, answer)
@@ -284,7 +284,7 @@ class InferredEngine:
             "hasMore": offset + len(shown) < len(everything),
         }
         extra = {k: v for k, v in counts.items() if k in properties}
-        return Reply(status, self._laid_over(maker, schema, answer, extra))
+        return Reply(status, masked(self._laid_over(maker, schema, answer, extra)))
 
     # ---- instances ----------------------------------------------------------------------
 
@@ -393,6 +393,26 @@ class InferredEngine:
         grand, keys = parents[:-width], parents[-width:]
         if keys not in inferred_of(environment).bucket(parent.path, grand):
             raise NotFound(f"{parent.noun} {'/'.join(keys)} not found")
+
+
+# What Novu's document says a secret variable's value reads as in every answer.
+SECRET_VALUE = "\u2022" * 8
+
+
+def masked(answer: Any) -> Any:
+    """The answer with the values of every object that says it is secret (`isSecret: true`,
+    Novu's environment variables) masked as Novu masks them."""
+    if isinstance(answer, list):
+        return [masked(item) for item in answer]
+    if not isinstance(answer, dict):
+        return answer
+    out = {key: masked(item) for key, item in answer.items()}
+    if out.get("isSecret") is True and isinstance(out.get("values"), list):
+        out["values"] = [
+            {**item, "value": SECRET_VALUE} if isinstance(item, dict) and "value" in item else item
+            for item in out["values"]
+        ]
+    return out
 
 
 def _payload_schema(contract: ResponseContract | None) -> Schema | None:
