@@ -33,6 +33,7 @@ from mockserver.state.store import Environment
 MAX_OBJECTS = 10_000
 MAX_BYTES = 16 * 1024 * 1024
 _PAGE_FIELDS = ("limit", "pageSize", "perPage")
+_NOTHING_STORED: Mapping[tuple[str, ...], Any] = {}
 # Instances made from a schema and a seed alone, kept made (engine._instance).
 _MADE_KEPT = 512
 
@@ -54,7 +55,12 @@ class InferredState:
     def bucket(
         self, path: str, parents: tuple[str, ...]
     ) -> OrderedDict[tuple[str, ...], dict[str, Any]]:
+        """Where items of the collection under those parents are stored (made to store)."""
         return self.items.setdefault(path, {}).setdefault(parents, OrderedDict())
+
+    def stored(self, path: str, parents: tuple[str, ...]) -> Mapping[tuple[str, ...], Any]:
+        """What is stored there, for reading: nothing is made for a read of unknown parents."""
+        return self.items.get(path, {}).get(parents, _NOTHING_STORED)
 
     def keep(self, path: str, parents: tuple[str, ...], keys: tuple[str, ...], item: Any) -> None:
         self.bucket(path, parents)[keys] = item
@@ -64,7 +70,7 @@ class InferredState:
     def forget(
         self, path: str, parents: tuple[str, ...], keys: tuple[str, ...], *, owned: bool
     ) -> None:
-        item = self.bucket(path, parents).pop(keys, None)
+        item = self.items.get(path, {}).get(parents, OrderedDict()).pop(keys, None)
         if item is not None:
             self.count -= 1
             self.bytes -= _size(item)
@@ -167,7 +173,7 @@ class InferredEngine:
         item = self._item_schema(collection)
         if item is None:
             return self._given(call)
-        bucket = state.bucket(collection.path, parents)
+        bucket = state.stored(collection.path, parents)
         # The collection's item as the seed makes it (made once), with fresh ids: every
         # create is a new object, told apart by its ids and the request's fields.
         maker = self._maker(call, collection.path, item)
@@ -203,8 +209,7 @@ class InferredEngine:
         keys: tuple[str, ...],
     ) -> Any:
         state = inferred_of(environment)
-        bucket = state.bucket(collection.path, parents)
-        found = bucket.get(keys)
+        found = state.stored(collection.path, parents).get(keys)
         if found is not None:
             return found
         if collection.path in self.owned or (collection.path, parents, keys) in state.removed:
@@ -251,7 +256,7 @@ class InferredEngine:
         call: Exchange,
     ) -> Reply:
         everything = list(
-            inferred_of(call.caller.environment).bucket(collection.path, parents).values()
+            inferred_of(call.caller.environment).stored(collection.path, parents).values()
         )
         limit = _number(call.query, _PAGE_FIELDS, 10)
         page = _number(call.query, ("page",), 0)
@@ -391,7 +396,7 @@ class InferredEngine:
             return
         width = len(parent.keys)
         grand, keys = parents[:-width], parents[-width:]
-        if keys not in inferred_of(environment).bucket(parent.path, grand):
+        if keys not in inferred_of(environment).stored(parent.path, grand):
             raise NotFound(f"{parent.noun} {'/'.join(keys)} not found")
 
 
