@@ -36,7 +36,14 @@ EXAMPLES = os.environ.get("MOCKSERVER_SCHEMATHESIS_EXAMPLES", "25")
 OPERATIONS = len(load_contract(default_spec_path()).operations)
 
 
-def _run(server: LiveServer, spec: Path, config: str, examples: str, tmp_path: Path) -> Any:
+def _run(
+    server: LiveServer,
+    spec: Path,
+    config: str,
+    examples: str,
+    tmp_path: Path,
+    extra: tuple[str, ...] = (),
+) -> Any:
     env = {
         **os.environ,
         "NOVU_MOCK_API_KEY": server.development_key,
@@ -66,6 +73,7 @@ def _run(server: LiveServer, spec: Path, config: str, examples: str, tmp_path: P
             "--report-dir",
             str(tmp_path),
             "--no-color",
+            *extra,
         ],
         capture_output=True,
         text=True,
@@ -101,7 +109,16 @@ def test_schemathesis_finds_nothing_on_novus_whole_document(tmp_path: Path):
     assert made.returncode == 0, made.stderr
     examples = os.environ.get("MOCKSERVER_SCHEMATHESIS_NOVU_EXAMPLES", "5")
     with live_server("--validation", "strict", "--novu-api", str(novu_openapi())) as server:
-        done = _run(server, wire, "schemathesis-novu.toml", examples, tmp_path)
+        # In longer runs Hypothesis gives up generating some of Novu's bodies (a channel
+        # endpoint's `endpoint`: exactly one of six shapes): a limit of generation, not a check.
+        done = _run(
+            server,
+            wire,
+            "schemathesis-novu.toml",
+            examples,
+            tmp_path,
+            ("--suppress-health-check", "filter_too_much"),
+        )
     summary = done.stdout[-4000:] + done.stderr[-2000:]
     assert done.returncode == 0, summary
     assert "Tested: 149" in done.stdout, summary
