@@ -7,6 +7,7 @@ recursive schemas stay finite and each compiled validator owns everything it nee
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from mockserver.contract.keywords import (
@@ -18,8 +19,8 @@ from mockserver.contract.keywords import (
 COMPONENT_PREFIX = "#/components/schemas/"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
-CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
-JS_LITERAL = re.compile(r"^/(.+)/[dgimsuy]*$")
+_CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+_JS_LITERAL = re.compile(r"^/(.+)/[dgimsuy]*$")
 # Keywords that only annotate in OpenAPI and mean nothing (or something else) to JSON Schema.
 _OPENAPI_ONLY = {"discriminator", "xml", "externalDocs", "example", "nullable"}
 
@@ -78,17 +79,10 @@ class SchemaConverter:
                 out["$ref"] = DEFS_PREFIX + value[len(COMPONENT_PREFIX) :]
             elif key in ("properties", "patternProperties", "$defs", "definitions"):
                 out[key] = {name: self._convert(sub) for name, sub in value.items()}
-            elif key == "pattern" and isinstance(value, str) and CONSTANT_NAME.match(value):
-                # A generator wrote the name of a constant (Novu's `SLUG_IDENTIFIER_REGEX`)
-                # where its value belongs; as a regex it would refuse every real value. A
-                # constant whose value is known gets it back; another is left to the handler.
-                if value in KNOWN_PATTERN_CONSTANTS:
-                    out[key] = KNOWN_PATTERN_CONSTANTS[value]
-            elif key == "pattern" and isinstance(value, str) and JS_LITERAL.match(value):
-                # A JavaScript regex literal (`/^[A-Za-z]...$/`, as Nest's swagger plugin
-                # writes a class-validator @Matches): the expression is what is between the
-                # slashes; read as it stands, the slashes would refuse every value.
-                out[key] = JS_LITERAL.match(value).group(1)  # type: ignore[union-attr]
+            elif key == "pattern" and isinstance(value, str):
+                read = read_pattern(value)
+                if read is not None:
+                    out[key] = read
             elif key == "oneOf" and has_catch_all(value):
                 # `oneOf: [SomeDto, {type: object}]` (Novu's step controlValues) rejects every
                 # valid SomeDto, which fits both; what the server takes is either: anyOf.
@@ -110,7 +104,9 @@ class SchemaConverter:
             # author, "Dto's fields, and others of that shape"; JSON Schema would hold Dto's
             # own fields to the additional shape too (every `overrides.layoutIdentifier`
             # refused for not being an object). Naming them here leaves them to Dto.
-            out["properties"] = {name: {} for name in self._declared(node["allOf"])}
+            out["properties"] = {
+                name: {} for name in declared_properties(node["allOf"], self._referenced)
+            }
         if node.get("format") == "date-time" and "pattern" not in out:
             # Formats only annotate to the validators: the date is checked by its pattern.
             out["pattern"] = ISO_DATE_TIME_PATTERN
@@ -120,23 +116,12 @@ class SchemaConverter:
             out = allow_null(out)
         return out
 
-    def _declared(self, parts: Any) -> list[str]:
-        """The property names the `allOf` parts declare, through references."""
-        names: list[str] = []
-        pending = list(parts) if isinstance(parts, list) else []
-        seen: set[str] = set()
-        while pending:
-            part = pending.pop(0)
-            if not isinstance(part, dict):
-                continue
-            ref = part.get("$ref")
-            if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX) and ref not in seen:
-                seen.add(ref)
-                pending.append(self._components.get(ref[len(COMPONENT_PREFIX) :], {}))
-                continue
-            names.extend(n for n in part.get("properties") or {} if n not in names)
-            pending.extend(part.get("allOf") or [])
-        return names
+    def _referenced(self, node: Any) -> Any:
+        """The component a `$ref` names (the node itself when it names none)."""
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX):
+            return self._components.get(ref[len(COMPONENT_PREFIX) :], {})
+        return node
 
     def _select(self, out: dict[str, Any], field: str, mapping: dict[str, str]) -> dict[str, Any]:
         """A `oneOf` with a discriminator, as OpenAPI means it: the `field`'s value picks the
@@ -160,6 +145,36 @@ class SchemaConverter:
     @staticmethod
     def _convert_ref(ref: str) -> str:
         return DEFS_PREFIX + ref[len(COMPONENT_PREFIX) :]
+
+
+def read_pattern(pattern: str) -> str | None:
+    """A document's `pattern` as the server checks it (None: not checked at all).
+
+    A generator wrote the name of a constant (Novu's `SLUG_IDENTIFIER_REGEX`) where its value
+    belongs: a constant whose value is known gets it back, another is left to the handler. A
+    JavaScript regex literal (`/^[A-Za-z]...$/`, as Nest's swagger plugin writes a
+    class-validator @Matches) is the expression between its slashes. Read as they stand,
+    either would refuse every value."""
+    if _CONSTANT_NAME.match(pattern):
+        return KNOWN_PATTERN_CONSTANTS.get(pattern)
+    literal = _JS_LITERAL.match(pattern)
+    return literal.group(1) if literal else pattern
+
+
+def declared_properties(parts: Any, resolve: Callable[[Any], Any]) -> list[str]:
+    """The property names `allOf` parts declare, through references (`resolve` follows a
+    `$ref` of the document at hand)."""
+    names: list[str] = []
+    pending = list(parts) if isinstance(parts, list) else []
+    seen: set[int] = set()
+    while pending:
+        part = resolve(pending.pop(0))
+        if not isinstance(part, dict) or id(part) in seen:
+            continue
+        seen.add(id(part))
+        names.extend(n for n in part.get("properties") or {} if n not in names)
+        pending.extend(part.get("allOf") or [])
+    return names
 
 
 def has_catch_all(alternatives: Any) -> bool:

@@ -28,6 +28,7 @@ differences.yaml`); the wire form makes each of them explicit:
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -35,16 +36,15 @@ from jsonschema import Draft202012Validator
 
 from mockserver.contract.keywords import (
     ISO_DATE_TIME_PATTERN,
-    KNOWN_PATTERN_CONSTANTS,
     OBJECT_ID_PATTERN,
 )
 from mockserver.contract.operations import HTTP_METHODS
 from mockserver.contract.schema_convert import (
-    CONSTANT_NAME,
-    JS_LITERAL,
     SchemaConverter,
     allow_null,
+    declared_properties,
     has_catch_all,
+    read_pattern,
 )
 
 PREFIX = "Mock"
@@ -92,12 +92,10 @@ def wire_document(
             _optional_empty_body(operation, wire, converter)
             if name in hand_made and name in described:
                 operation["responses"] = _renamed(described[name].get("responses", {}))
-                continue
-            _enveloped(operation, wire)
-            _error_statuses(operation)
-        for operation in (item.get(m) for m in HTTP_METHODS):
-            if isinstance(operation, dict):
-                _no_body_no_content_type(operation, wire)
+            else:
+                _enveloped(operation, wire)
+                _error_statuses(operation)
+            _no_body_no_content_type(operation, wire)
     _without_uuid(wire)
     _read_as_the_mock_reads(wire, wire)
     return wire
@@ -148,33 +146,21 @@ def _read_as_the_mock_reads(node: Any, document: Mapping[str, Any]) -> None:
         node["anyOf"] = node.pop("oneOf")
     pattern = node.get("pattern")
     if isinstance(pattern, str):
-        literal = JS_LITERAL.match(pattern)
-        if CONSTANT_NAME.match(pattern):
-            if pattern in KNOWN_PATTERN_CONSTANTS:
-                node["pattern"] = KNOWN_PATTERN_CONSTANTS[pattern]
-            else:
-                del node["pattern"]
-        elif literal:
-            node["pattern"] = literal.group(1)
+        read = read_pattern(pattern)
+        if read is None:
+            del node["pattern"]
+        else:
+            node["pattern"] = read
     environment = (node.get("properties") or {}).get("_environmentId")
     if isinstance(environment, dict) and environment.get("type") == "string":
         # Novu's server checks it with @IsMongoId (specs/intended-differences.yaml).
         environment.setdefault("pattern", OBJECT_ID_PATTERN)
     extended = isinstance(node.get("additionalProperties"), dict) and "allOf" in node
     if extended and "properties" not in node:
-        node["properties"] = {name: {} for name in _declared(node["allOf"], document)}
+        resolve = functools.partial(_resolve, document=document)
+        node["properties"] = {name: {} for name in declared_properties(node["allOf"], resolve)}
     for value in list(node.values()):
         _read_as_the_mock_reads(value, document)
-
-
-def _declared(parts: Any, document: Mapping[str, Any]) -> list[str]:
-    names: list[str] = []
-    for part in parts if isinstance(parts, list) else []:
-        resolved = _resolve(part, document)
-        if isinstance(resolved, dict):
-            names += [n for n in resolved.get("properties") or {} if n not in names]
-            names += [n for n in _declared(resolved.get("allOf"), document) if n not in names]
-    return names
 
 
 def _operations(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -239,7 +225,7 @@ def _error_statuses(operation: dict[str, Any]) -> None:
     """Every error status the mock can give, with the error body it gives: Novu's document
     leaves some out, and types some as a string (a 409's idempotency message)."""
     responses = operation.setdefault("responses", {})
-    for status in {*ERROR_STATUSES, *(s for s in responses if str(s)[0] in "45")}:
+    for status in sorted({*ERROR_STATUSES, *(s for s in responses if str(s)[0] in "45")}):
         responses[status] = {
             "description": "Novu's error body (its server answers it whether or not listed)",
             "content": {

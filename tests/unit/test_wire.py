@@ -55,3 +55,22 @@ def test_schemas_read_as_the_mock_reads_them(wire: dict[str, Any]) -> None:
     assert key["key"]["pattern"] == "^[A-Za-z][A-Za-z0-9_]*$"
     text = str(wire)
     assert "SLUG_IDENTIFIER_REGEX" not in text and "'format': 'uuid'" not in text
+
+
+def test_the_same_document_gives_the_same_bytes_in_any_process(tmp_path: Any) -> None:
+    """Two runs with other string hashes (sets iterate in another order) print one document."""
+    import os
+    import subprocess
+    import sys
+
+    printed = []
+    for hash_seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-m", "mockserver", "wire-spec", "--novu-api", str(novu_openapi())],
+            capture_output=True,
+            check=True,
+            timeout=120,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        )
+        printed.append(done.stdout)
+    assert printed[0] == printed[1]

@@ -22,7 +22,7 @@ import orjson
 from mockserver.contract.operations import Operation, ResponseContract
 from mockserver.novu.errors import Conflict, NotFound, NovuError
 from mockserver.resources.base import Exchange, Reply
-from mockserver.resources.inferred.instances import Checks, InstanceMaker
+from mockserver.resources.inferred.instances import Checks, InstanceMaker, definitions
 from mockserver.resources.inferred.shapes import Collection, Role, roles, same_template
 from mockserver.resources.page_numbers import page_number
 from mockserver.state.clock import Clock, iso_timestamp
@@ -118,6 +118,10 @@ class InferredEngine:
         }
         self._item_schemas: dict[str, Schema | None] = {}
         self.checks = Checks()
+        # What the schemas say, read once: each object schema's properties, by node, and the
+        # fields each collection's keys are in, by path.
+        self._properties: dict[int, dict[str, Any]] = {}
+        self._key_field_names: dict[str, tuple[str, ...]] = {}
         # Instances made from nothing but a schema and a seed, as JSON, newest kept: the same
         # (schema, seed) gives the same instance, so it is made once.
         self._made: OrderedDict[tuple[int, str], bytes] = OrderedDict()
@@ -182,13 +186,13 @@ class InferredEngine:
             fresh = InstanceMaker(
                 item.root, f"{maker.seed}#{state.count}:{len(bucket)}", maker.moment, self.checks
             )
-            properties = _properties(fresh, item.node)
+            properties = self._properties_of(item)
             for name in self._fresh_fields(collection, properties):
                 made[name] = fresh.make(properties[name], name)
-            made = self._laid_over(maker, item, made, _body(call))
+            made = self._laid_over(item, made, _body(call))
         if isinstance(made, dict):
             for name, value in zip(collection.parents, parents, strict=False):
-                made = self._laid_over(maker, item, made, {name: value})
+                made = self._laid_over(item, made, {name: value})
         keys = self._keys_of(collection, made)
         if keys in bucket:
             raise Conflict(f"{collection.noun} {'/'.join(keys)} already exists")
@@ -224,7 +228,7 @@ class InferredEngine:
         made = maker.make(item.node)
         if isinstance(made, dict):
             fields = dict(zip(self._key_fields(collection), keys, strict=False))
-            made = self._laid_over(maker, item, made, fields)
+            made = self._laid_over(item, made, fields)
             if state.count < MAX_OBJECTS and state.bytes + _size(made) <= MAX_BYTES:
                 # Kept so a later change sticks; past the bound it is made afresh each time.
                 state.keep(collection.path, parents, keys, made)
@@ -234,13 +238,10 @@ class InferredEngine:
         item = self._item_schema(collection)
         if item is None or not isinstance(stored, dict):
             return stored
-        maker = self._maker(call, collection.path, item)
         body = {k: v for k, v in _body(call).items() if k not in self._key_fields(collection)}
-        changed = self._laid_over(maker, item, stored, body)
-        if "updatedAt" in _properties(maker, item.node):
-            changed = self._laid_over(
-                maker, item, changed, {"updatedAt": iso_timestamp(self.clock.now())}
-            )
+        changed = self._laid_over(item, stored, body)
+        if "updatedAt" in self._properties_of(item):
+            changed = self._laid_over(item, changed, {"updatedAt": iso_timestamp(self.clock.now())})
         state = inferred_of(call.caller.environment)
         state.bytes += _size(changed) - _size(stored)
         stored.clear()
@@ -273,7 +274,7 @@ class InferredEngine:
         answer = self._shaped(maker, schema, {}, operation.operation_id)
         if not isinstance(answer, dict):
             return Reply(status, answer)
-        properties = _properties(maker, node)
+        properties = self._properties_of(schema)
         arrays = [k for k, v in properties.items() if maker.kind(maker.resolve(v)) == "array"]
         target = "data" if "data" in arrays else (arrays[0] if arrays else None)
         if target is not None:
@@ -289,7 +290,7 @@ class InferredEngine:
             "hasMore": offset + len(shown) < len(everything),
         }
         extra = {k: v for k, v in counts.items() if k in properties}
-        return Reply(status, masked(self._laid_over(maker, schema, answer, extra)))
+        return Reply(status, masked(self._laid_over(schema, answer, extra)))
 
     # ---- instances ----------------------------------------------------------------------
 
@@ -297,7 +298,7 @@ class InferredEngine:
         """An instance of `schema` with the stored object's fields of the same names."""
         base = self._instance(maker, schema, place)
         if isinstance(base, dict) and isinstance(stored, dict):
-            return self._laid_over(maker, schema, base, stored)
+            return self._laid_over(schema, base, stored)
         return base
 
     def _instance(self, maker: InstanceMaker, schema: Schema, place: str) -> Any:
@@ -312,21 +313,30 @@ class InferredEngine:
         return orjson.loads(made)
 
     def _laid_over(
-        self, maker: InstanceMaker, schema: Schema, base: dict[str, Any], given: Mapping[str, Any]
+        self, schema: Schema, base: dict[str, Any], given: Mapping[str, Any]
     ) -> dict[str, Any]:
         """`base` with the `given` fields the schema has, each kept only if the whole still
         fits the schema (a field that does not is left as `base` has it)."""
-        checker = InstanceMaker(schema.root, maker.seed, maker.moment, self.checks)
-        properties = _properties(checker, schema.node)
-        open_ended = not properties
+        properties = self._properties_of(schema)
+        defs = definitions(schema.root)
         merged = dict(base)
         for key, value in given.items():
-            if key not in properties and not open_ended:
+            if properties and key not in properties:
                 continue
             candidate = {**merged, key: value}
-            if checker.fits(schema.node, candidate):
+            if self.checks.fits(defs, schema.node, candidate):
                 merged = candidate
         return merged
+
+    def _properties_of(self, schema: Schema) -> dict[str, Any]:
+        """Every property the object schema names, its `allOf` parts' included (found once
+        per schema node)."""
+        key = id(schema.node)
+        found = self._properties.get(key)
+        if found is None:
+            reader = InstanceMaker(schema.root, "", self.clock.now(), self.checks)
+            found = self._properties[key] = _properties(reader, schema.node)
+        return found
 
     def _maker(self, call: Exchange, place: str, schema: Schema) -> InstanceMaker:
         environment = call.caller.environment
@@ -361,11 +371,11 @@ class InferredEngine:
         return found
 
     def _key_fields(self, collection: Collection) -> tuple[str, ...]:
-        """The field of an item that holds each key parameter's value."""
+        """The field of an item that holds each key parameter's value (found once)."""
+        if collection.path in self._key_field_names:
+            return self._key_field_names[collection.path]
         item = self._item_schema(collection)
-        properties = (
-            _properties(InstanceMaker(item.root, "", self.clock.now()), item.node) if item else {}
-        )
+        properties = self._properties_of(item) if item else {}
         fields = []
         for key in collection.keys:
             candidates = [key]
@@ -375,7 +385,8 @@ class InferredEngine:
                 candidates += ["key"]
             candidates += ["identifier", "key", "name"]
             fields.append(next((c for c in candidates if c in properties), key))
-        return tuple(fields)
+        found = self._key_field_names[collection.path] = tuple(fields)
+        return found
 
     def _fresh_fields(self, collection: Collection, properties: Mapping[str, Any]) -> list[str]:
         """The fields each new item makes afresh: its ids and the fields of its keys."""

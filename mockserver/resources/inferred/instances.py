@@ -34,6 +34,13 @@ _FAKER = Faker("en_US")
 _NO_DEFS: Mapping[str, Any] = {}
 
 
+def definitions(root: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A compiled schema's `$defs` (one shared empty mapping when it has none, so the checks
+    it is keyed in are found again)."""
+    defs: Mapping[str, Any] = root.get("$defs", _NO_DEFS)
+    return defs
+
+
 class Checks:
     """Whether a value fits a schema node, each node compiled once (with its root's
     definitions) by jsonschema-rs: making and laying fields over an answer asks thousands of
@@ -64,7 +71,7 @@ class InstanceMaker:
         checks: Checks | None = None,
     ) -> None:
         self.root = root
-        self.defs: Mapping[str, Any] = root.get("$defs", _NO_DEFS)
+        self.defs = definitions(root)
         self.seed = seed
         self.moment = moment
         self.checks = checks or Checks()
